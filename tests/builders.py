@@ -1,0 +1,118 @@
+"""Data builders (``gen_*``): each test states only what matters to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import count
+
+from workshop.extensions import db
+from workshop.models import (
+    AgendaItem,
+    Programme,
+    Question,
+    QuestionSet,
+    Session,
+    Speaker,
+    StakeholderGroup,
+    Theme,
+    User,
+)
+from workshop.models.enums import AgendaKind, QuestionKind, Role
+from workshop.models.session import DEFAULT_STAKEHOLDER_GROUPS
+
+_seq = count(1)
+
+
+def gen_user(username=None, role="facilitator", password="correct horse") -> User:
+    user = User(username=username or f"user{next(_seq)}", role=Role(role))
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def gen_programme(title="Cycle gouvernance", **kw) -> Programme:
+    programme = Programme(slug=kw.pop("slug", f"programme-{next(_seq)}"), title=title, **kw)
+    db.session.add(programme)
+    db.session.commit()
+    return programme
+
+
+def gen_theme(programme, title="Mobiliser acteurs et citoyens", position=None) -> Theme:
+    theme = Theme(
+        programme=programme,
+        title=title,
+        position=position if position is not None else len(programme.themes),
+    )
+    db.session.add(theme)
+    db.session.commit()
+    return theme
+
+
+def gen_question(question_set, kind="choice", prompt=None, **kw) -> Question:
+    kind = QuestionKind(kind)
+    defaults: dict = {}
+    if kind in (QuestionKind.CHOICE, QuestionKind.MULTI, QuestionKind.RANK):
+        defaults["options"] = ["avancement", "réalisations", "résultats"]
+    if kind is QuestionKind.SCALE:
+        defaults.update(scale_min=1, scale_max=5, min_label="pas du tout", max_label="tout à fait")
+    if kind is QuestionKind.WORDS:
+        defaults["max_words"] = 3
+    defaults.update(kw)
+    question = Question(
+        question_set=question_set,
+        key=defaults.pop("key", f"q{next(_seq)}"),
+        position=defaults.pop("position", len(question_set.questions)),
+        prompt=prompt or f"Question {kind.value} ?",
+        kind=kind,
+        **defaults,
+    )
+    db.session.add(question)
+    db.session.commit()
+    return question
+
+
+def gen_question_set(session, title="Élaboration du partenariat", kinds=(), **kw) -> QuestionSet:
+    qset = QuestionSet(
+        session=session,
+        key=kw.pop("key", f"set{next(_seq)}"),
+        position=kw.pop("position", len(session.question_sets)),
+        title=title,
+        **kw,
+    )
+    db.session.add(qset)
+    db.session.commit()
+    for kind in kinds:
+        gen_question(qset, kind)
+    return qset
+
+
+def gen_session(title="Contractualisation et partenariat", *, with_sets=True, **kw) -> Session:
+    session = Session(
+        slug=kw.pop("slug", f"session-{next(_seq)}"),
+        title=title,
+        date=kw.pop("date", dt.date(2008, 12, 3)),
+        place=kw.pop("place", "Province de Namur"),
+        **kw,
+    )
+    for position, (key, label) in enumerate(DEFAULT_STAKEHOLDER_GROUPS):
+        session.stakeholder_groups.append(StakeholderGroup(key=key, label=label, position=position))
+    session.speakers.append(Speaker(key="s1", position=0, name="À compléter"))
+    db.session.add(session)
+    db.session.commit()
+    if with_sets:
+        qset = gen_question_set(session, kinds=("choice", "yesno", "open"))
+        for position, kind in enumerate(
+            (AgendaKind.WELCOME, AgendaKind.TESTIMONY, AgendaKind.DEBATE)
+        ):
+            session.agenda.append(
+                AgendaItem(
+                    position=position,
+                    kind=kind,
+                    title=f"{kind.value.title()}",
+                    duration_min=15,
+                    question_set=qset if kind is AgendaKind.TESTIMONY else None,
+                )
+            )
+        db.session.commit()
+    return session

@@ -1,0 +1,158 @@
+"""workshop: live facilitation for governance workshops.
+
+``create_app`` reads top to bottom as a list of small steps.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from . import config as cfg
+from .extensions import babel, csrf, db, login_manager, migrate, socketio
+
+MIGRATIONS_DIR = str(cfg.PROJECT_ROOT / "migrations")
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory. ``config`` (tests) overrides every other source."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or cfg.default_instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()),
+        instance_relative_config=True,
+        template_folder=str(cfg.PROJECT_ROOT / "templates"),
+        static_folder=str(cfg.PROJECT_ROOT / "static"),
+    )
+    configure_app(app, config)
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_pages(app)
+    register_cli(app)
+    register_template_helpers(app)
+    if app.config["AUTO_MIGRATE"]:
+        upgrade_schema(app)
+    return app
+
+
+def configure_app(app: Flask, config: Mapping[str, Any] | None) -> None:
+    app.config.from_object(cfg.Defaults)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(cfg.from_environ())
+    if config:
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        path = Path(app.instance_path) / "workshop.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = cfg.ensure_secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Concurrent phones: wait for the write lock instead of failing at once.
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("connect_args", {}).setdefault("timeout", 30)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+
+
+def init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    socketio.init_app(
+        app,
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ALLOWED_ORIGINS"),
+        max_http_buffer_size=64 * 1024,
+        ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 20),
+        ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 20),
+    )
+    from . import models  # noqa: F401  (registers every table on the metadata)
+    from .models.user import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.localize_callback = _lazy_gettext
+
+
+def _lazy_gettext(text: str) -> str:
+    from flask_babel import gettext
+
+    return gettext(text)
+
+
+def select_locale() -> str | None:
+    from flask import current_app
+
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "fr"
+
+
+def register_error_pages(app: Flask) -> None:
+    from flask import render_template
+    from flask_babel import gettext as _
+    from werkzeug.exceptions import HTTPException
+
+    messages = {
+        400: lambda: _("La demande n'a pas pu être comprise."),
+        403: lambda: _("Cette page est réservée aux animateurs et organisateurs."),
+        404: lambda: _("Cette page n'existe pas (ou plus)."),
+        500: lambda: _("Une erreur inattendue est survenue."),
+    }
+
+    def handle(exc: HTTPException):
+        code = exc.code or 500
+        message = messages.get(code, lambda: exc.description)()
+        return render_template("errors/error.html", title=f"{code}", message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, handle)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.routes import bp as auth_bp
+    from .live import init_app as init_live
+    from .programme.routes import bp as programme_bp
+    from .summary import init_app as init_summary
+
+    app.register_blueprint(programme_bp)
+    app.register_blueprint(auth_bp)
+    init_live(app)
+    init_summary(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from . import labels
+    from .helpers import format_date, format_duration, format_time
+
+    labels.register(app)
+
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["duration"] = format_duration
+
+    @app.context_processor
+    def inject_locale() -> dict[str, Any]:
+        return {"current_locale": str(get_locale() or "fr")}
+
+
+def upgrade_schema(app: Flask) -> None:
+    """Bring the database schema to the newest Alembic revision."""
+    from .db_schema import upgrade
+
+    with app.app_context():
+        upgrade()

@@ -1,0 +1,1 @@
+"""Organiser and facilitator accounts: login, logout, access checks."""

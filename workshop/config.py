@@ -1,0 +1,81 @@
+"""Configuration: defaults here, overridden by ``instance/config.py``, then by ``WORKSHOP_*``
+environment variables, then by the mapping a caller (a test) passes to ``create_app``.
+
+Environment variables:
+
+``WORKSHOP_DATABASE_URL``  SQLAlchemy URL (default: SQLite file ``workshop.sqlite3`` in the
+                           instance folder).
+``WORKSHOP_SECRET_KEY``    signs cookies; when unset, one is generated once into
+                           ``instance/secret_key``.
+``WORKSHOP_INSTANCE_PATH`` the instance folder (default: ``instance/`` beside the package).
+``WORKSHOP_MESSAGE_QUEUE`` e.g. ``redis://127.0.0.1:6379/0`` to run several server processes.
+``WORKSHOP_SESSIONS_DIR``  folder of session files loaded by ``workshop serve --demo``.
+``WORKSHOP_PUBLIC_URL``    base URL printed on QR codes and handouts when the server sits behind a
+                           proxy (default: the URL of the request).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+#: Every environment variable read, with the config key it sets.
+ENV_KEYS = {
+    "WORKSHOP_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "WORKSHOP_SECRET_KEY": "SECRET_KEY",
+    "WORKSHOP_MESSAGE_QUEUE": "SOCKETIO_MESSAGE_QUEUE",
+    "WORKSHOP_SESSIONS_DIR": "SESSIONS_DIR",
+    "WORKSHOP_PUBLIC_URL": "PUBLIC_URL",
+}
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+LANGUAGES = ("fr", "nl", "de", "en")
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI: str | None = None  # set from the instance path when None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SECRET_KEY: str | None = None
+    SOCKETIO_MESSAGE_QUEUE: str | None = None
+    SESSIONS_DIR = str(PROJECT_ROOT / "sessions")
+    PUBLIC_URL: str | None = None
+    # Upgrade the schema with Alembic when the app starts, so a user never has to.
+    AUTO_MIGRATE = True
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+    LANGUAGES = LANGUAGES
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Live session limits.
+    MAX_COMMENT_LENGTH = 1000
+    MAX_PSEUDONYM_LENGTH = 40
+    # Coalescing of results pushed to projectors and consoles (seconds between two pushes).
+    RESULTS_PUSH_INTERVAL = 0.3
+
+
+def default_instance_path() -> str:
+    return os.environ.get("WORKSHOP_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+
+
+def from_environ(environ: os._Environ | dict | None = None) -> dict:
+    environ = os.environ if environ is None else environ
+    return {key: environ[var] for var, key in ENV_KEYS.items() if environ.get(var)}
+
+
+def ensure_secret_key(instance_path: str) -> str:
+    """Return the secret key kept in the instance folder, generating it on first use."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        key = path.read_text().strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Written with owner-only permissions; never logged.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,26 @@
+"""Typed SQLAlchemy 2.0 models, one area per module. Importing this package registers them all."""
+
+from .conclusions import Conclusion, ConclusionLink, Endorsement
+from .live import Answer, Participant, Upvote
+from .programme import Programme, Theme
+from .questions import Question, QuestionSet
+from .session import AgendaItem, Session, Speaker, StakeholderGroup
+from .user import User
+
+__all__ = [
+    "AgendaItem",
+    "Answer",
+    "Conclusion",
+    "ConclusionLink",
+    "Endorsement",
+    "Participant",
+    "Programme",
+    "Question",
+    "QuestionSet",
+    "Session",
+    "Speaker",
+    "StakeholderGroup",
+    "Theme",
+    "Upvote",
+    "User",
+]

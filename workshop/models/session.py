@@ -1,0 +1,159 @@
+"""A session is one workshop: its agenda, speakers and stakeholder groups, plus its live state."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime
+from .enums import AgendaKind, SessionStatus, enum_column
+
+if TYPE_CHECKING:
+    from .programme import Programme, Theme
+    from .questions import QuestionSet
+
+#: Join codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(raw: str) -> str:
+    """What a participant typed, as a code: upper case, no spaces or dashes."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+#: Default stakeholder groups, from the seed's definition of governance (public, private and
+#: associative actors) plus citizens. Labels are translated at display time.
+DEFAULT_STAKEHOLDER_GROUPS = (
+    ("public", "Acteur public"),
+    ("private", "Acteur privé"),
+    ("associative", "Acteur associatif"),
+    ("citizen", "Citoyen·ne"),
+)
+
+
+agenda_item_speaker = Table(
+    "agenda_item_speaker",
+    db.metadata,
+    Column("agenda_item_id", ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True),
+    Column("speaker_id", ForeignKey("speaker.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Session(db.Model):
+    __tablename__ = "session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True, default=new_join_code)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme.id", ondelete="SET NULL")
+    )
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
+    position: Mapped[int] = mapped_column(default=0)  # order within its theme
+    title: Mapped[str] = mapped_column(String(200))
+    date: Mapped[date | None]
+    place: Mapped[str] = mapped_column(String(200), default="")
+    organiser: Mapped[str] = mapped_column(String(200), default="")
+    theme_statement: Mapped[str] = mapped_column(Text, default="")
+    objective: Mapped[str] = mapped_column(Text, default="")
+    method: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_column(SessionStatus), default=SessionStatus.PLANNED
+    )
+    # Live state: the position of the agenda item under way (its ``started_at`` says since when).
+    current_position: Mapped[int | None]
+
+    programme: Mapped[Programme | None] = relationship()
+    theme: Mapped[Theme | None] = relationship(back_populates="sessions")
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="session",
+        order_by="AgendaItem.position",
+        cascade="all, delete-orphan",
+    )
+    speakers: Mapped[list[Speaker]] = relationship(
+        back_populates="session", order_by="Speaker.position", cascade="all, delete-orphan"
+    )
+    stakeholder_groups: Mapped[list[StakeholderGroup]] = relationship(
+        back_populates="session", order_by="StakeholderGroup.position", cascade="all, delete-orphan"
+    )
+    question_sets: Mapped[list[QuestionSet]] = relationship(
+        back_populates="session", order_by="QuestionSet.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_item(self) -> AgendaItem | None:
+        if self.current_position is None:
+            return None
+        return next((i for i in self.agenda if i.position == self.current_position), None)
+
+    def __repr__(self) -> str:
+        return f"<Session {self.slug} {self.code}>"
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_item"
+    __table_args__ = (UniqueConstraint("session_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    kind: Mapped[AgendaKind] = mapped_column(enum_column(AgendaKind), default=AgendaKind.OTHER)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text, default="")
+    planned_start: Mapped[time | None]
+    duration_min: Mapped[int | None]
+    question_set_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_set.id", ondelete="SET NULL")
+    )
+    # When the facilitator actually started and left this item.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    session: Mapped[Session] = relationship(back_populates="agenda")
+    speakers: Mapped[list[Speaker]] = relationship(
+        secondary=agenda_item_speaker, order_by="Speaker.position"
+    )
+    question_set: Mapped[QuestionSet | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<AgendaItem {self.position} {self.kind} {self.title!r}>"
+
+
+class Speaker(db.Model):
+    """An « intervenant »."""
+
+    __tablename__ = "speaker"
+    __table_args__ = (UniqueConstraint("session_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(80))  # stable id within the session file
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(200), default="")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+
+    session: Mapped[Session] = relationship(back_populates="speakers")
+
+
+class StakeholderGroup(db.Model):
+    __tablename__ = "stakeholder_group"
+    __table_args__ = (UniqueConstraint("session_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int]
+    label: Mapped[str] = mapped_column(String(120))
+
+    session: Mapped[Session] = relationship(back_populates="stakeholder_groups")

@@ -1,0 +1,1 @@
+"""Public programme and agenda pages."""

@@ -1,0 +1,60 @@
+"""Accounts of organisers and facilitators."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import User
+from ..models.enums import Role
+from .errors import ServiceError
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
+MIN_PASSWORD_LENGTH = 8
+
+
+def create_user(username: str, role: str, password: str) -> User:
+    if not USERNAME_RE.match(username or ""):
+        raise ServiceError(
+            "bad_username",
+            f"username: 2 to 80 letters, digits or . _ @ - (got {username!r})",
+        )
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise ServiceError(
+            "bad_role", f"role: {role!r} is not one of organiser, facilitator"
+        ) from None
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            "weak_password", f"password: at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise ServiceError("user_exists", f"username: {username!r} exists already")
+    user = User(username=username, role=role_value)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_password(username: str, password: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ServiceError("unknown_user", f"username: no user {username!r}")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ServiceError(
+            "weak_password", f"password: at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    user.set_password(password)
+    db.session.commit()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.check_password(password):
+        return None
+    return user

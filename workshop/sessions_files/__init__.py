@@ -1,0 +1,1 @@
+"""Session files (sessions/*.yaml): validate, load, dump. See docs/session-format.md."""

@@ -1,0 +1,3 @@
+"""CLI commands: validate, load, dump."""
+
+COMMANDS: list = []

@@ -1,0 +1,3 @@
+"""CLI commands of the summary feature (export, rehearse)."""
+
+COMMANDS: list = []

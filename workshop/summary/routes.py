@@ -1,0 +1,5 @@
+"""Summary and export pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("summary", __name__)
