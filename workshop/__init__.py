@@ -114,6 +114,13 @@ def register_error_pages(app: Flask) -> None:
     for code in messages:
         app.register_error_handler(code, handle)
 
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        message = _("Le formulaire a expiré ; veuillez réessayer.")
+        return render_template("errors/error.html", title="400", message=message), 400
+
 
 def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp

@@ -1,0 +1,87 @@
+"""Login and logout with Flask-WTF forms (CSRF on), Flask-Login and hashed passwords."""
+
+from __future__ import annotations
+
+import re
+
+
+def _csrf_token(client, path="/login"):
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_login_page_is_french_by_default(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="fr">' in html
+    assert "Mot de passe" in html
+    assert '<label for="password">' in html
+
+
+def test_login_good_password(csrf_app, client, facilitator):
+    token = _csrf_token(client)
+    response = client.post(
+        "/login",
+        data={"username": "facilitator", "password": "correct horse", "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "facilitator" in client.get("/").get_data(as_text=True)
+
+
+def test_login_wrong_password_says_so(csrf_app, client, facilitator):
+    token = _csrf_token(client)
+    response = client.post(
+        "/login", data={"username": "facilitator", "password": "nope", "csrf_token": token}
+    )
+    assert response.status_code == 401
+    assert "Nom d&#39;utilisateur ou mot de passe incorrect." in response.get_data(as_text=True)
+
+
+def test_login_unknown_user_same_message(csrf_app, client, facilitator):
+    token = _csrf_token(client)
+    response = client.post(
+        "/login", data={"username": "ghost", "password": "whatever", "csrf_token": token}
+    )
+    assert response.status_code == 401
+    assert "mot de passe incorrect" in response.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(csrf_app, client, facilitator):
+    response = client.post("/login", data={"username": "facilitator", "password": "correct horse"})
+    assert response.status_code == 400
+    assert "Le formulaire a expiré" in response.get_data(as_text=True)
+    # Not logged in.
+    assert "Se déconnecter" not in client.get("/").get_data(as_text=True)
+
+
+def test_login_redirects_only_to_local_next(auth, client, facilitator):
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"username": "facilitator", "password": "correct horse"},
+    )
+    assert response.headers["Location"] == "/"
+    client.post("/logout")
+    response = client.post(
+        "/login?next=/p/x", data={"username": "facilitator", "password": "correct horse"}
+    )
+    assert response.headers["Location"] == "/p/x"
+
+
+def test_logout(auth, client, facilitator):
+    auth.login()
+    assert "Se déconnecter" in client.get("/").get_data(as_text=True)
+    response = auth.logout()
+    assert response.status_code == 302
+    assert "Se déconnecter" not in client.get("/").get_data(as_text=True)
+
+
+def test_logout_needs_post(client):
+    assert client.get("/logout").status_code == 405
+
+
+def test_english_when_browser_asks(client):
+    html = client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
+        as_text=True
+    )
+    assert '<html lang="en">' in html
+    assert "Password" in html
