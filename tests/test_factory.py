@@ -66,7 +66,8 @@ def test_schema_is_upgraded_on_start(tmp_path):
     with app.app_context():
         tables = set(inspect(db.engine).get_table_names())
         db.engine.dispose()
-    assert {"programme", "session", "agenda_item", "question", "answer", "alembic_version"} <= tables
+    expected = {"programme", "session", "agenda_item", "question", "answer", "alembic_version"}
+    assert expected <= tables
     # Starting again on the same database is a no-op.
     create_app({"INSTANCE_PATH": str(tmp_path)})
     assert os.path.exists(tmp_path / "workshop.sqlite3")

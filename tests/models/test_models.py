@@ -73,9 +73,9 @@ def test_enum_values_are_checked_by_the_database(app):
     session = builders.gen_session(with_sets=False)
     db.session.add(AgendaItem(session=session, position=9, title="x", kind=AgendaKind.OTHER))
     db.session.commit()
+    statement = text("UPDATE agenda_item SET kind = 'party' WHERE position = 9")
     with pytest.raises(IntegrityError):
-        db.session.execute(text("UPDATE agenda_item SET kind = 'party' WHERE position = 9"))
-        db.session.commit()
+        db.session.execute(statement)
     db.session.rollback()
 
 

@@ -38,7 +38,8 @@ def test_session_page_shows_agenda_speakers_sets(client):
     assert "Témoignage" in html  # agenda kind label
     assert "Intervenants" in html
     assert "Élaboration du partenariat" in html  # set title
-    assert "Choix unique" in html and "Oui / non" in html
+    assert "Choix unique" in html
+    assert "Oui / non" in html
     assert f"/j/{session.code}" in html
 
 
