@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 09:56:43.196775
+Create Date: 2026-11-26 10:00:45.467504
 
 """
 
@@ -321,6 +321,26 @@ def upgrade():
         sa.UniqueConstraint("conclusion_id", "participant_id"),
     )
     op.create_table(
+        "live_connection",
+        sa.Column("sid", sa.String(length=64), nullable=False),
+        sa.Column("session_id", sa.Integer(), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("participant_id", sa.Integer(), nullable=True),
+        sa.Column("server_id", sa.String(length=80), nullable=False),
+        sa.Column("connected_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["participant_id"], ["participant.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["session_id"], ["session.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("sid"),
+    )
+    with op.batch_alter_table("live_connection", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_live_connection_server_id"), ["server_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_live_connection_session_id"), ["session_id"], unique=False
+        )
+
+    op.create_table(
         "conclusion_link",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("conclusion_id", sa.Integer(), nullable=False),
@@ -355,6 +375,11 @@ def downgrade():
 
     op.drop_table("upvote")
     op.drop_table("conclusion_link")
+    with op.batch_alter_table("live_connection", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_live_connection_session_id"))
+        batch_op.drop_index(batch_op.f("ix_live_connection_server_id"))
+
+    op.drop_table("live_connection")
     op.drop_table("endorsement")
     with op.batch_alter_table("answer", schema=None) as batch_op:
         batch_op.drop_index("ix_answer_question")

@@ -76,3 +76,26 @@ class Upvote(db.Model):
         ForeignKey("answer.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LiveConnection(db.Model):
+    """One open Socket.IO connection (a phone tab, a projector, a console).
+
+    Presence is counted from these rows, so that every server process sharing the database sees
+    the same number of connected phones. A row is inserted on connect and deleted on disconnect;
+    ``server_id`` names the process that holds the socket, so the rows of a crashed process can
+    be cleared (see :func:`workshop.services.live.presence.clear_server`).
+    """
+
+    __tablename__ = "live_connection"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)  # the Socket.IO sid
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))  # participant, screen, console
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE")
+    )
+    server_id: Mapped[str] = mapped_column(String(80), index=True)
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
