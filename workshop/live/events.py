@@ -1,1 +1,366 @@
-"""Socket.IO handlers of the live session. See docs/protocol.md."""
+"""Socket.IO handlers of the live session (docs/protocol.md is the contract).
+
+Each handler is thin: the payload is checked against its schema, the socket's role is checked,
+then ONE function of :mod:`workshop.services.live` does the work (validate, write, commit,
+publish) and the handler returns the ack. A :class:`ServiceError` becomes ``{"ok": false,
+"error": {...}}``; any other exception is rolled back, logged and acked ``internal``.
+
+What a socket is (its session, role and participant) is kept in the socket's own Flask session
+(Flask-SocketIO keeps one per connection, in the process that holds the socket).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any
+
+from flask import request
+from flask import session as socket_session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, emit, join_room
+
+from ..extensions import db, socketio
+from ..services import live
+from ..services.errors import ServiceError
+from .tokens import COOKIE_NAME
+
+log = logging.getLogger(__name__)
+
+PARTICIPANT, SCREEN, CONSOLE = "participant", "screen", "console"
+#: Events a socket may send per second before ``rate_limited``.
+RATE_LIMIT = 20
+CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+# --- payload schemas ----------------------------------------------------------------------------
+
+Check = Callable[[Any], bool]
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def is_opt_str(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def is_client_id(value: Any) -> bool:
+    return isinstance(value, str) and CLIENT_ID_RE.match(value) is not None
+
+
+def is_any(value: Any) -> bool:
+    return True
+
+
+class Schema:
+    """The fields an event's payload (a JSON object) may have: required ones and optional ones,
+    each with its type check. Anything else is ``bad_payload``."""
+
+    def __init__(self, required: Mapping[str, Check], optional: Mapping[str, Check] | None = None):
+        self.required = dict(required)
+        self.optional = dict(optional or {})
+
+    def validate(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise _bad_payload(None)
+        fields = self.required | self.optional
+        for key in data:
+            if key not in fields:
+                raise _bad_payload(key)
+        for key in self.required:
+            if key not in data:
+                raise _bad_payload(key)
+        for key, value in data.items():
+            if not fields[key](value):
+                raise _bad_payload(key)
+        return data
+
+
+def _bad_payload(field: str | None) -> ServiceError:
+    details = {"field": field} if field else {}
+    return ServiceError("bad_payload", _("Requête mal formée."), **details)
+
+
+AUTH = Schema(
+    {"code": is_str, "role": lambda v: v in (PARTICIPANT, SCREEN, CONSOLE)},
+    {"token": is_opt_str},
+)
+ANSWER = Schema(
+    {"client_id": is_client_id, "question_id": is_int, "value": is_any},
+    {"text": is_opt_str},
+)
+UPVOTE = Schema({"answer_id": is_int, "up": is_bool})
+PROFILE = Schema({"pseudonym": is_opt_str, "group": is_opt_str})
+AGENDA_GOTO = Schema({"position": is_int})
+AGENDA_NEXT = Schema({})
+SET_ID = Schema({"set_id": is_int})
+SET_REVEAL = Schema({"set_id": is_int, "revealed": is_bool})
+COMMENT_MODERATE = Schema({"answer_id": is_int}, {"hidden": is_bool, "highlighted": is_bool})
+
+# --- the socket's identity ----------------------------------------------------------------------
+
+_STATE_KEY = "live_socket"
+_rates: dict[str, list[float]] = {}  # sid -> [window start, count]; per connection, not state
+
+
+def _register(message: str, handler: Callable[..., Any]) -> None:
+    """``socketio.on(message)(handler)`` that also survives a later ``init_app``.
+
+    Flask-SocketIO registers a handler only on the server of its time when one exists; this
+    module is imported once, while tests create an app (and a server) per test. So the handler
+    goes into ``socketio.handlers`` (copied to every new server) and onto the current server.
+    """
+    server, socketio.server = socketio.server, None
+    try:
+        socketio.on(message)(handler)
+    finally:
+        socketio.server = server
+    if server is not None:
+        name, wrapped, namespace = socketio.handlers[-1]
+        server.on(name, wrapped, namespace=namespace)
+
+
+def _state() -> dict[str, Any] | None:
+    return socket_session.get(_STATE_KEY)
+
+
+def _rate_limited(sid: str) -> bool:
+    now = time.monotonic()
+    window = _rates.setdefault(sid, [now, 0])
+    if now - window[0] >= 1.0:
+        window[0], window[1] = now, 0
+    window[1] += 1
+    return window[1] > RATE_LIMIT
+
+
+def _forbidden() -> ServiceError:
+    return ServiceError("forbidden", _("Cette action n'est pas permise à cet écran."))
+
+
+def _internal_ack() -> dict[str, Any]:
+    return ServiceError("internal", _("Le serveur a échoué ; rien n'a été enregistré.")).as_ack()
+
+
+def live_event(
+    message: str, roles: tuple[str, ...], schema: Schema
+) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    """Register ``fn(state, payload) -> result`` as the handler of ``message``: payload shape,
+    rate, role, then the call; returns the ack."""
+
+    def decorator(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        @wraps(fn)
+        def handler(data: Any = None, *extra: Any) -> dict[str, Any]:
+            try:
+                state = _state()
+                if state is None:
+                    raise _forbidden()
+                if _rate_limited(request.sid):  # type: ignore[attr-defined]
+                    raise ServiceError("rate_limited", _("Trop de requêtes ; patientez."))
+                if extra:
+                    raise _bad_payload(None)
+                payload = schema.validate(data)
+                if state["role"] not in roles:
+                    raise _forbidden()
+                return {"ok": True, **fn(state, payload)}
+            except ServiceError as exc:
+                return exc.as_ack()
+            except Exception:
+                db.session.rollback()
+                log.exception("live event %s failed", message)
+                return _internal_ack()
+
+        _register(message, handler)
+        return handler
+
+    return decorator
+
+
+# --- connection ---------------------------------------------------------------------------------
+
+
+def on_connect(auth: Any = None) -> None:
+    """Any client connects with ``auth = {"code", "role", "token"?}``.
+
+    Joins ``session:<id>`` and the role's room (``phones:<id>`` + ``participant:<pid>``,
+    ``screen:<id>`` or ``console:<id>``), then sends this socket its ``snapshot``. Refused with
+    ``connect_error`` data ``{"code", "message"}`` (``bad_payload``, ``unknown_session``,
+    ``forbidden``, ``internal``). A participant's connection updates the console's ``counters``.
+    """
+    sid: str = request.sid  # type: ignore[attr-defined]
+    try:
+        payload = AUTH.validate(auth)
+        joined = live.connect(
+            payload["code"],
+            payload["role"],
+            sid=sid,
+            signed_tokens=(payload.get("token"), request.cookies.get(COOKIE_NAME)),
+            can_facilitate=payload["role"] == CONSOLE and _can_facilitate(),
+        )
+    except ServiceError as exc:
+        raise ConnectionRefusedError(
+            exc.message, {"code": exc.code, "message": exc.message}
+        ) from None
+    except Exception:
+        db.session.rollback()
+        log.exception("live connect failed")
+        error = _internal_ack()["error"]
+        raise ConnectionRefusedError(error["message"], error) from None
+    try:
+        snapshot = live.snapshot(
+            joined.role, joined.session_id, participant_id=joined.participant_id, token=joined.token
+        )
+    except Exception:
+        db.session.rollback()
+        log.exception("live snapshot failed")
+        live.disconnect(sid)
+        error = _internal_ack()["error"]
+        raise ConnectionRefusedError(error["message"], error) from None
+    _join_rooms(joined)
+    socket_session[_STATE_KEY] = {
+        "session_id": joined.session_id,
+        "role": joined.role,
+        "participant_id": joined.participant_id,
+    }
+    emit("snapshot", snapshot)
+
+
+def _can_facilitate() -> bool:
+    return bool(current_user.is_authenticated and current_user.can_facilitate)
+
+
+def _join_rooms(joined: live.Joined) -> None:
+    session_id = joined.session_id
+    join_room(live.publish.session_room(session_id))
+    if joined.role == PARTICIPANT:
+        join_room(live.publish.phones_room(session_id))
+        join_room(live.publish.participant_room(joined.participant_id or 0))
+    elif joined.role == SCREEN:
+        join_room(live.publish.screen_room(session_id))
+    else:
+        join_room(live.publish.console_room(session_id))
+
+
+def on_disconnect(reason: Any = None) -> None:
+    """Any client leaves. Its connection row is deleted; a phone leaving updates the console's
+    ``counters``."""
+    sid: str = request.sid  # type: ignore[attr-defined]
+    _rates.pop(sid, None)
+    try:
+        live.disconnect(sid)
+    except Exception:
+        log.exception("live disconnect failed")
+
+
+_register("connect", on_connect)
+_register("disconnect", on_disconnect)
+
+
+# --- participant --------------------------------------------------------------------------------
+
+
+@live_event("answer", (PARTICIPANT,), ANSWER)
+def on_answer(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """A phone answers a question of the open set.
+
+    Ack: ``{"answer": <stored answer>}``. Broadcasts (after the commit, not for a resend):
+    ``answer_saved`` to the participant's other tabs, ``comment`` / ``comment_removed`` when the
+    text changed, coalesced ``results`` and ``counters``.
+    """
+    answer = live.record_answer(
+        state["session_id"],
+        state["participant_id"],
+        client_id=payload["client_id"],
+        question_id=payload["question_id"],
+        value=payload["value"],
+        text=payload.get("text"),
+        origin_sid=request.sid,  # type: ignore[attr-defined]
+    )
+    return {"answer": answer}
+
+
+@live_event("upvote", (PARTICIPANT,), UPVOTE)
+def on_upvote(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """A phone upvotes (``up``) or takes back its upvote on another participant's comment.
+
+    Ack: ``{"answer_id", "up", "upvotes"}``. Broadcasts ``comment`` (new count) when it changed,
+    and coalesced ``results``.
+    """
+    return live.upvote(
+        state["session_id"], state["participant_id"], payload["answer_id"], payload["up"]
+    )
+
+
+@live_event("profile", (PARTICIPANT,), PROFILE)
+def on_profile(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """A phone sets its pseudonym and stakeholder group. Ack: ``{"participant": {...}}``.
+    Broadcasts nothing."""
+    participant = live.set_profile(
+        state["session_id"], state["participant_id"], payload["pseudonym"], payload["group"]
+    )
+    return {"participant": participant}
+
+
+# --- console ------------------------------------------------------------------------------------
+
+
+@live_event("agenda_goto", (CONSOLE,), AGENDA_GOTO)
+def on_agenda_goto(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console starts the agenda item at ``position``. Ack ``{"agenda"}``; broadcasts
+    ``agenda`` to ``session:<id>``."""
+    return {"agenda": live.agenda_goto(state["session_id"], payload["position"])}
+
+
+@live_event("agenda_next", (CONSOLE,), AGENDA_NEXT)
+def on_agenda_next(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console moves to the next agenda item (after the last: the session ends). Ack
+    ``{"agenda"}``; broadcasts ``agenda`` to ``session:<id>``."""
+    return {"agenda": live.agenda_next(state["session_id"])}
+
+
+@live_event("set_open", (CONSOLE,), SET_ID)
+def on_set_open(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console opens a set on the phones (another open set closes). Ack ``{"set"}``;
+    broadcasts ``question_set`` (each set that changed) to ``session:<id>``."""
+    return {"set": live.open_set(state["session_id"], payload["set_id"])}
+
+
+@live_event("set_close", (CONSOLE,), SET_ID)
+def on_set_close(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console closes a set. Ack ``{"set"}``; broadcasts ``question_set`` to
+    ``session:<id>``."""
+    return {"set": live.close_set(state["session_id"], payload["set_id"])}
+
+
+@live_event("set_reveal", (CONSOLE,), SET_REVEAL)
+def on_set_reveal(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console shows or hides a set's results on the projector. Ack ``{"set"}``; broadcasts
+    ``question_set`` to ``session:<id>`` and, when shown, ``results`` to the screen at once."""
+    set_view = live.reveal_set(state["session_id"], payload["set_id"], payload["revealed"])
+    return {"set": set_view}
+
+
+@live_event("comment_moderate", (CONSOLE,), COMMENT_MODERATE)
+def on_comment_moderate(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console hides / shows or highlights a comment. Ack ``{"comment"}`` (with
+    ``hidden``); broadcasts ``comment`` (console: always; phones and screen: when visible) or
+    ``comment_removed`` (phones and screen: when it just became hidden)."""
+    comment = live.moderate_comment(
+        state["session_id"],
+        payload["answer_id"],
+        hidden=payload.get("hidden"),
+        highlighted=payload.get("highlighted"),
+    )
+    return {"comment": comment}

@@ -1,0 +1,32 @@
+"""Every change of state of a live session (docs/protocol.md): validate, write, commit once,
+then publish.
+
+Modules: ``participants`` (sockets joining, profiles), ``answers`` (answers, upvotes,
+moderation), ``control`` (agenda, question sets), ``snapshots`` (the state sent on connect),
+``publish`` (rooms, broadcasts, coalesced results), ``presence`` (connected phones),
+``validation`` and ``views`` (JSON shapes).
+"""
+
+from .answers import moderate_comment, record_answer, upvote
+from .control import agenda_goto, agenda_next, close_set, open_set, reveal_set
+from .participants import Joined, connect, disconnect, find_session, set_profile
+from .publish import pusher
+from .snapshots import snapshot
+
+__all__ = [
+    "Joined",
+    "agenda_goto",
+    "agenda_next",
+    "close_set",
+    "connect",
+    "disconnect",
+    "find_session",
+    "moderate_comment",
+    "open_set",
+    "pusher",
+    "record_answer",
+    "reveal_set",
+    "set_profile",
+    "snapshot",
+    "upvote",
+]

@@ -1,0 +1,272 @@
+"""Answers, upvotes and moderation of comments.
+
+Each function validates, writes, commits once, then publishes. ``record_answer`` keeps those four
+steps apart (:func:`write_answer` / :func:`publish_answer`) so that a group-commit writer can
+batch the writes of many answers and publish after one commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ...extensions import db
+from ...models import Answer, Participant, Question, QuestionSet, Upvote
+from ...models.enums import SetState
+from ..errors import ServiceError
+from ..results import AnswerRow, comment_view
+from .publish import console_room, emit, participant_room, phones_room, pusher, screen_room
+from .validation import check_answer
+from .views import answer_view
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerChange:
+    """What a stored answer changed, for :func:`publish_answer`."""
+
+    session_id: int
+    set_id: int
+    answer_id: int
+    answer: dict[str, Any]
+    comment: dict[str, Any] | None  # the comment now (with "hidden"), None: no text
+    comment_changed: bool  # text added, edited or removed
+    was_visible: bool  # a visible comment before
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+
+def record_answer(
+    session_id: int,
+    participant_id: int,
+    *,
+    client_id: str,
+    question_id: int,
+    value: Any,
+    text: str | None,
+    origin_sid: str | None = None,
+) -> dict[str, Any]:
+    """Store a participant's answer (docs/protocol.md, ``answer``); the stored answer.
+
+    A resend with the stored ``client_id`` returns the stored answer unchanged, publishes
+    nothing, and is accepted even once the set is closed.
+    """
+    for attempt in range(2):  # a second tab may insert the same answer at the same moment
+        try:
+            stored, change = write_answer(
+                session_id, participant_id, client_id, question_id, value, text
+            )
+            db.session.commit()
+            break
+        except IntegrityError:
+            db.session.rollback()
+            if attempt:
+                raise
+        except Exception:
+            db.session.rollback()
+            raise
+    if change is not None:
+        publish_answer(change, participant_id, origin_sid)
+    return stored
+
+
+def write_answer(
+    session_id: int,
+    participant_id: int,
+    client_id: str,
+    question_id: int,
+    value: Any,
+    text: str | None,
+) -> tuple[dict[str, Any], AnswerChange | None]:
+    """Validate and write (not commit) one answer: its view, and the change to publish (None
+    for a resend)."""
+    question = _question(session_id, question_id)
+    answer = db.session.scalar(
+        select(Answer).where(
+            Answer.participant_id == participant_id, Answer.question_id == question_id
+        )
+    )
+    if answer is not None and answer.client_id == client_id:
+        return answer_view(answer), None
+    if question.question_set.state is not SetState.OPEN:
+        raise ServiceError("set_not_open", _("Ce questionnaire est fermé."))
+    value, text = check_answer(question, value, text)
+    now = datetime.now(UTC)
+    was_visible = answer is not None and bool(answer.text) and not answer.hidden
+    old_text = answer.text if answer is not None else None
+    if answer is None:
+        answer = Answer(participant_id=participant_id, question_id=question_id, created_at=now)
+        db.session.add(answer)
+    elif old_text != text:
+        # Upvotes and the highlight were given to the old text.
+        db.session.execute(delete(Upvote).where(Upvote.answer_id == answer.id))
+        answer.highlighted = False
+    answer.client_id, answer.value, answer.text, answer.updated_at = client_id, value, text, now
+    db.session.flush()
+    comment = _comment(answer, with_hidden=True) if text else None
+    change = AnswerChange(
+        session_id=session_id,
+        set_id=question.question_set_id,
+        answer_id=answer.id,
+        answer=answer_view(answer),
+        comment=comment,
+        comment_changed=old_text != text,
+        was_visible=was_visible,
+    )
+    return change.answer, change
+
+
+def publish_answer(change: AnswerChange, participant_id: int, origin_sid: str | None) -> None:
+    """After the commit: the participant's other tabs, the comment, the figures."""
+    emit("answer_saved", change.answer, participant_room(participant_id), skip_sid=origin_sid)
+    if change.comment_changed:
+        if change.comment is not None:
+            _publish_comment(change.session_id, change.comment, change.was_visible)
+        elif change.was_visible:
+            _publish_removed(
+                change.session_id, change.answer["question_id"], change.answer_id, console=True
+            )
+    pusher.mark(change.session_id, change.set_id)
+
+
+def _question(session_id: int, question_id: int) -> Question:
+    question = db.session.scalar(
+        select(Question)
+        .join(QuestionSet, QuestionSet.id == Question.question_set_id)
+        .where(Question.id == question_id, QuestionSet.session_id == session_id)
+    )
+    if question is None:
+        raise ServiceError("unknown_question", _("Cette question n'existe pas."))
+    return question
+
+
+# --- upvotes ------------------------------------------------------------------------------------
+
+
+def upvote(session_id: int, participant_id: int, answer_id: int, up: bool) -> dict[str, Any]:
+    """Give (``up``) or take back one's upvote on a visible comment of this session.
+
+    Returns ``{"answer_id", "up", "upvotes"}``. Upvoting twice is harmless."""
+    try:
+        answer = _comment_answer(session_id, answer_id, visible_only=True)
+        if answer.participant_id == participant_id:
+            raise ServiceError("own_comment", _("Vous ne pouvez pas soutenir votre commentaire."))
+        changed = _set_upvote(participant_id, answer_id, up)
+        db.session.commit()
+    except IntegrityError:  # the same upvote from another tab at the same moment
+        db.session.rollback()
+        changed = False
+    except Exception:
+        db.session.rollback()
+        raise
+    comment = _comment(answer, with_hidden=True)
+    if changed:
+        _publish_comment(session_id, comment, was_visible=True)
+        pusher.mark(session_id, _set_id(answer))
+    return {"answer_id": answer_id, "up": up, "upvotes": comment["upvotes"]}
+
+
+def _set_upvote(participant_id: int, answer_id: int, up: bool) -> bool:
+    existing = db.session.scalar(
+        select(Upvote).where(Upvote.participant_id == participant_id, Upvote.answer_id == answer_id)
+    )
+    if up and existing is None:
+        db.session.add(Upvote(participant_id=participant_id, answer_id=answer_id))
+        db.session.flush()
+        return True
+    if not up and existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+        return True
+    return False
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+
+def moderate_comment(
+    session_id: int, answer_id: int, *, hidden: bool | None = None, highlighted: bool | None = None
+) -> dict[str, Any]:
+    """Hide / show or highlight / unhighlight a comment; the comment with ``hidden``."""
+    if hidden is None and highlighted is None:
+        raise ServiceError("bad_payload", _("Rien à modifier."), field="hidden")
+    try:
+        answer = _comment_answer(session_id, answer_id, visible_only=False)
+        was_visible = not answer.hidden
+        if hidden is not None:
+            answer.hidden = hidden
+        if highlighted is not None:
+            answer.highlighted = highlighted
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    comment = _comment(answer, with_hidden=True)
+    _publish_comment(session_id, comment, was_visible)
+    pusher.mark(session_id, _set_id(answer))
+    return comment
+
+
+# --- shared -------------------------------------------------------------------------------------
+
+
+def _comment_answer(session_id: int, answer_id: int, *, visible_only: bool) -> Answer:
+    answer = db.session.scalar(
+        select(Answer)
+        .join(Question, Question.id == Answer.question_id)
+        .join(QuestionSet, QuestionSet.id == Question.question_set_id)
+        .where(Answer.id == answer_id, QuestionSet.session_id == session_id)
+    )
+    if answer is None or not answer.text or (visible_only and answer.hidden):
+        raise ServiceError("unknown_answer", _("Ce commentaire n'existe pas."))
+    return answer
+
+
+def _set_id(answer: Answer) -> int:
+    return db.session.scalar(
+        select(Question.question_set_id).where(Question.id == answer.question_id)
+    )
+
+
+def _comment(answer: Answer, *, with_hidden: bool) -> dict[str, Any]:
+    """The ``<comment>`` of a stored answer (two small queries)."""
+    pseudonym = db.session.scalar(
+        select(Participant.pseudonym).where(Participant.id == answer.participant_id)
+    )
+    upvotes = db.session.scalar(select(func.count(Upvote.id)).where(Upvote.answer_id == answer.id))
+    row = AnswerRow(
+        id=answer.id,
+        question_id=answer.question_id,
+        participant_id=answer.participant_id,
+        value=answer.value,
+        text=answer.text,
+        hidden=answer.hidden,
+        highlighted=answer.highlighted,
+        pseudonym=pseudonym or "",
+        upvotes=upvotes or 0,
+        updated_at=answer.updated_at,
+    )
+    return comment_view(row, with_hidden=with_hidden)
+
+
+def _publish_comment(session_id: int, comment: dict[str, Any], was_visible: bool) -> None:
+    """``comment`` (with ``hidden``) to the console; to phones and screen without ``hidden``
+    when visible, or ``comment_removed`` when it just became hidden."""
+    emit("comment", comment, console_room(session_id))
+    public = {k: v for k, v in comment.items() if k != "hidden"}
+    if not comment["hidden"]:
+        emit("comment", public, [phones_room(session_id), screen_room(session_id)])
+    elif was_visible:
+        _publish_removed(session_id, comment["question_id"], comment["id"], console=False)
+
+
+def _publish_removed(session_id: int, question_id: int, answer_id: int, *, console: bool) -> None:
+    rooms = [phones_room(session_id), screen_room(session_id)]
+    if console:
+        rooms.append(console_room(session_id))
+    emit("comment_removed", {"id": answer_id, "question_id": question_id}, rooms)

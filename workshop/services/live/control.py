@@ -1,0 +1,171 @@
+"""The facilitator's console: the agenda and the question sets' live state."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import QuestionSet, Session
+from ...models.enums import SessionStatus, SetState
+from ..errors import ServiceError
+from .publish import emit, push_now, session_room
+from .views import agenda_view, set_view
+
+
+def _session(session_id: int) -> Session:
+    session = db.session.get(Session, session_id)
+    if session is None:
+        raise ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
+    return session
+
+
+def _commit_or_rollback() -> None:
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# --- agenda -------------------------------------------------------------------------------------
+
+
+def agenda_goto(session_id: int, position: int) -> dict[str, Any]:
+    """Make the item at ``position`` the current one: the previous item ends, this one starts
+    (again) now, the session is live. Going to the current item changes nothing."""
+    try:
+        session = _session(session_id)
+        if not any(item.position == position for item in session.agenda):
+            raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
+        changed = _move_to(session, position)
+    except Exception:
+        db.session.rollback()
+        raise
+    return _finish_agenda(session, changed)
+
+
+def agenda_next(session_id: int) -> dict[str, Any]:
+    """Start the next item (the first when none is under way). After the last item, the
+    session ends: the last item ends, ``current`` becomes null, the status ``ended``."""
+    try:
+        session = _session(session_id)
+        positions = [item.position for item in session.agenda]
+        if not positions:
+            raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
+        current = session.current_position
+        following = [p for p in positions if current is None or p > current]
+        changed = _move_to(session, following[0] if following else None)
+    except Exception:
+        db.session.rollback()
+        raise
+    return _finish_agenda(session, changed)
+
+
+def _move_to(session: Session, position: int | None) -> bool:
+    """Set the current item (None: the end); whether anything changed (nothing written yet)."""
+    if position is not None and position == session.current_position:
+        return False
+    now = datetime.now(UTC)
+    previous = session.current_item
+    if previous is not None:
+        previous.ended_at = now
+    for item in session.agenda:
+        if item.position == position:
+            item.started_at, item.ended_at = now, None
+    session.current_position = position
+    session.status = SessionStatus.LIVE if position is not None else SessionStatus.ENDED
+    return True
+
+
+def _finish_agenda(session: Session, changed: bool) -> dict[str, Any]:
+    if changed:
+        _commit_or_rollback()
+    view = agenda_view(session)
+    if changed:
+        emit("agenda", view, session_room(session.id))
+    return view
+
+
+# --- question sets ------------------------------------------------------------------------------
+
+
+def _set(session_id: int, set_id: int) -> QuestionSet:
+    question_set = db.session.get(QuestionSet, set_id)
+    if question_set is None or question_set.session_id != session_id:
+        raise ServiceError("unknown_set", _("Ce questionnaire n'existe pas."))
+    return question_set
+
+
+def open_set(session_id: int, set_id: int) -> dict[str, Any]:
+    """Open a set on the phones; any other open set of the session closes. The session is
+    live."""
+    try:
+        question_set = _set(session_id, set_id)
+        now = datetime.now(UTC)
+        others = db.session.scalars(
+            select(QuestionSet).where(
+                QuestionSet.session_id == session_id,
+                QuestionSet.state == SetState.OPEN,
+                QuestionSet.id != set_id,
+            )
+        ).all()
+        for other in others:
+            other.state, other.closed_at = SetState.CLOSED, now
+        changed = question_set.state is not SetState.OPEN
+        if changed:
+            question_set.state, question_set.opened_at = SetState.OPEN, now
+            question_set.closed_at = None
+        session = question_set.session
+        if session.status is SessionStatus.PLANNED:
+            session.status = SessionStatus.LIVE
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for other in others:
+        emit("question_set", set_view(other), session_room(session_id))
+    view = set_view(question_set)
+    if changed:
+        emit("question_set", view, session_room(session_id))
+    return view
+
+
+def close_set(session_id: int, set_id: int) -> dict[str, Any]:
+    """Close an open set (answers refused from now on); a set not open is left as it is."""
+    try:
+        question_set = _set(session_id, set_id)
+        changed = question_set.state is SetState.OPEN
+        if changed:
+            question_set.state, question_set.closed_at = SetState.CLOSED, datetime.now(UTC)
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    view = set_view(question_set)
+    if changed:
+        emit("question_set", view, session_room(session_id))
+    return view
+
+
+def reveal_set(session_id: int, set_id: int, revealed: bool) -> dict[str, Any]:
+    """Show (or hide) a set's results on the projector; when shown, its results are pushed to
+    the screen at once."""
+    try:
+        question_set = _set(session_id, set_id)
+        changed = question_set.revealed != revealed
+        if changed:
+            question_set.revealed = revealed
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    view = set_view(question_set)
+    if changed:
+        emit("question_set", view, session_room(session_id))
+        if revealed:
+            push_now(session_id, [set_id])
+    return view

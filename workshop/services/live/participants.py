@@ -1,0 +1,143 @@
+"""Sockets joining a session, and participants' profiles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...extensions import db
+from ...live import tokens
+from ...models import Participant, Session, StakeholderGroup
+from ...models.session import normalise_code
+from ..errors import ServiceError
+from . import presence
+from .publish import pusher
+from .validation import check_text
+
+ROLES = ("participant", "screen", "console")
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """A socket accepted into a session."""
+
+    session_id: int
+    role: str
+    participant_id: int | None = None
+    token: str | None = None  # the participant's signed token
+
+
+def find_session(code: str) -> Session:
+    session = db.session.scalar(select(Session).where(Session.code == normalise_code(code)))
+    if session is None:
+        raise ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
+    return session
+
+
+def connect(
+    code: str,
+    role: str,
+    *,
+    sid: str,
+    signed_tokens: tuple[str | None, ...] = (),
+    can_facilitate: bool = False,
+) -> Joined:
+    """Accept a socket: find the session, check the role, find or create the participant (from
+    the first valid of ``signed_tokens``), record the connection. Commits once."""
+    if role not in ROLES:
+        raise ServiceError("bad_payload", _("Rôle inconnu."), field="role")
+    try:
+        session = find_session(code)
+        if role == "console" and not can_facilitate:
+            raise ServiceError(
+                "forbidden", _("La console est réservée aux animateurs et organisateurs.")
+            )
+        participant = _find_or_create(session, signed_tokens) if role == "participant" else None
+        participant_id = participant.id if participant else None
+        presence.add(sid, session.id, role, participant_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if participant is not None:
+        pusher.mark(session.id)
+        return Joined(session.id, role, participant.id, tokens.sign(participant.token))
+    return Joined(session.id, role)
+
+
+def _find_or_create(session: Session, signed_tokens: tuple[str | None, ...]) -> Participant:
+    """The participant of the first valid token; a token unknown here is adopted (the page may
+    have minted it), unless another session's participant holds it."""
+    now = datetime.now(UTC)
+    for signed in signed_tokens:
+        token = tokens.unsign(signed)
+        if token is None:
+            continue
+        participant = db.session.scalar(select(Participant).where(Participant.token == token))
+        if participant is not None and participant.session_id == session.id:
+            participant.last_seen_at = now
+            return participant
+        if participant is None:
+            return _new_participant(session, token)
+    return _new_participant(session, tokens.new_token())
+
+
+def _new_participant(session: Session, token: str) -> Participant:
+    participant = Participant(session_id=session.id, token=token)
+    db.session.add(participant)
+    db.session.flush()
+    return participant
+
+
+def disconnect(sid: str) -> None:
+    """Forget a socket; counters pushed when it was somebody's. Commits once."""
+    try:
+        session_id = presence.remove(sid)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if session_id is not None:
+        pusher.mark(session_id)
+
+
+def set_profile(
+    session_id: int, participant_id: int, pseudonym: str | None, group: str | None
+) -> dict[str, Any]:
+    """Set a participant's pseudonym (≤ ``MAX_PSEUDONYM_LENGTH``) and stakeholder group (a key
+    of this session, or None). Commits once; returns ``{"pseudonym", "group"}``."""
+    try:
+        participant = _participant(session_id, participant_id)
+        limit = current_app.config["MAX_PSEUDONYM_LENGTH"]
+        participant.pseudonym = check_text(pseudonym, limit) or ""
+        participant.group_id = _group_id(session_id, group)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return {"pseudonym": participant.pseudonym, "group": group}
+
+
+def _participant(session_id: int, participant_id: int) -> Participant:
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.session_id != session_id:
+        raise ServiceError("forbidden", _("Participant inconnu."))
+    return participant
+
+
+def _group_id(session_id: int, key: str | None) -> int | None:
+    if key is None:
+        return None
+    group_id = db.session.scalar(
+        select(StakeholderGroup.id).where(
+            StakeholderGroup.session_id == session_id, StakeholderGroup.key == key
+        )
+    )
+    if group_id is None:
+        raise ServiceError("unknown_group", _("Ce groupe n'existe pas dans cet atelier."))
+    return group_id

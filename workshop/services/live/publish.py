@@ -1,0 +1,133 @@
+"""Broadcasts of the live session, always after the commit (docs/protocol.md, « Broadcasts »).
+
+Rooms: ``session:<id>`` (every socket of a session), ``phones:<id>``, ``screen:<id>``,
+``console:<id>`` and ``participant:<id>`` (the tabs of one participant).
+
+``results`` and ``counters`` are coalesced by :data:`pusher`: a state change only marks its set
+"dirty"; one background task per process pushes each dirty set at most once every
+``RESULTS_PUSH_INTERVAL`` seconds (``0``: pushed at once, in the caller; tests use that). The dirty
+marks are the only in-process state, and they are rebuildable: a lost mark only delays figures
+until the next answer or snapshot. With several processes behind a message queue, each process
+pushes the sets its own sockets changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from ...extensions import db, socketio
+from ...models import QuestionSet
+from ..results import set_results
+from . import presence
+
+log = logging.getLogger(__name__)
+
+
+def session_room(session_id: int) -> str:
+    return f"session:{session_id}"
+
+
+def phones_room(session_id: int) -> str:
+    return f"phones:{session_id}"
+
+
+def screen_room(session_id: int) -> str:
+    return f"screen:{session_id}"
+
+
+def console_room(session_id: int) -> str:
+    return f"console:{session_id}"
+
+
+def participant_room(participant_id: int) -> str:
+    return f"participant:{participant_id}"
+
+
+def emit(event: str, data: Any, to: str | list[str], skip_sid: str | None = None) -> None:
+    socketio.emit(event, data, to=to, skip_sid=skip_sid)
+
+
+def counters(session_id: int) -> dict[str, Any]:
+    """``{"phones": n, "answers": {"<question id>": n}}`` of a session."""
+    return {
+        "phones": presence.phone_count(session_id),
+        "answers": {str(k): v for k, v in presence.answer_counts(session_id).items()},
+    }
+
+
+def push_now(session_id: int, set_ids: Iterable[int]) -> None:
+    """Send ``counters`` to the console and the ``results`` of ``set_ids`` (to the screen too
+    while revealed), in the app's default locale."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        emit("counters", counters(session_id), console_room(session_id))
+        ids = sorted(set_ids)
+        if not ids:
+            return
+        query = select(QuestionSet).where(
+            QuestionSet.id.in_(ids), QuestionSet.session_id == session_id
+        )
+        for question_set in db.session.scalars(query):
+            results = set_results(question_set)
+            emit("results", results, console_room(session_id))
+            if question_set.revealed:
+                emit("results", results, screen_room(session_id))
+
+
+class ResultsPusher:
+    """Coalesces ``results`` and ``counters``: at most one push per set per interval."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._dirty: dict[int, set[int]] = {}
+        self._task: Any = None
+
+    def mark(self, session_id: int, set_id: int | None = None) -> None:
+        """Note that a session's counters (and ``set_id``'s results) changed."""
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        interval = float(app.config["RESULTS_PUSH_INTERVAL"])
+        if interval <= 0:
+            push_now(session_id, [set_id] if set_id is not None else [])
+            return
+        with self._lock:
+            sets = self._dirty.setdefault(session_id, set())
+            if set_id is not None:
+                sets.add(set_id)
+            if self._task is None:
+                self._task = socketio.start_background_task(self._run, app, interval)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until the pending pushes are done (tests)."""
+        task = self._task
+        if task is not None:
+            task.join(timeout)
+
+    def _take(self) -> dict[int, set[int]]:
+        with self._lock:
+            batch, self._dirty = self._dirty, {}
+            if not batch:
+                self._task = None
+            return batch
+
+    def _run(self, app: Flask, interval: float) -> None:
+        while True:
+            socketio.sleep(interval)
+            batch = self._take()
+            if not batch:
+                return
+            with app.app_context():
+                for session_id, set_ids in batch.items():
+                    try:
+                        push_now(session_id, set_ids)
+                    except Exception:
+                        db.session.rollback()
+                        log.exception("pushing results of session %s failed", session_id)
+
+
+pusher = ResultsPusher()

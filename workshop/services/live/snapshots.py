@@ -1,0 +1,134 @@
+"""The ``snapshot`` a socket receives on every (re)connect (docs/protocol.md)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Answer, Participant, Question, QuestionSet, Session, Upvote
+from ...models.enums import SetState
+from ..results import AnswerRow, comment_view, load_answer_rows, results_of, sort_comments
+from .publish import counters
+from .views import agenda_view, answer_view, groups_view, now_iso, session_view, set_view
+
+
+def current_set(session: Session) -> QuestionSet | None:
+    """The open set, else the last one closed, else None (``open_set``)."""
+    sets = session.question_sets
+    open_sets = [s for s in sets if s.state is SetState.OPEN]
+    if open_sets:
+        return open_sets[0]
+    closed = [s for s in sets if s.state is SetState.CLOSED and s.closed_at is not None]
+    return max(closed, key=lambda s: s.closed_at, default=None)  # type: ignore[arg-type,return-value]
+
+
+def shown_set(session: Session) -> QuestionSet | None:
+    """What the projector shows: the open set, else the last closed set whose results are
+    revealed, else the last closed set."""
+    sets = session.question_sets
+    open_sets = [s for s in sets if s.state is SetState.OPEN]
+    if open_sets:
+        return open_sets[0]
+    closed = [s for s in sets if s.state is SetState.CLOSED and s.closed_at is not None]
+    revealed = [s for s in closed if s.revealed]
+    return max(revealed or closed, key=lambda s: s.closed_at, default=None)  # type: ignore[arg-type,return-value]
+
+
+def snapshot(
+    role: str,
+    session_id: int,
+    *,
+    participant_id: int | None = None,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """The full state a socket of ``role`` needs."""
+    session = db.session.get(Session, session_id)
+    assert session is not None  # noqa: S101  (the socket was accepted into it)
+    open_set = current_set(session)
+    data: dict[str, Any] = {
+        "role": role,
+        "server_time": now_iso(),
+        "session": session_view(session),
+        "groups": groups_view(session),
+        "agenda": agenda_view(session),
+        "open_set": set_view(open_set) if open_set else None,
+    }
+    if role == "participant" and participant_id is not None:
+        data.update(_participant_extras(session, open_set, participant_id, token))
+    elif role == "screen":
+        data.update(_screen_extras(session))
+    elif role == "console":
+        data.update(_console_extras(session))
+    return data
+
+
+def _participant_extras(
+    session: Session, open_set: QuestionSet | None, participant_id: int, token: str | None
+) -> dict[str, Any]:
+    participant = db.session.get(Participant, participant_id)
+    assert participant is not None  # noqa: S101
+    answers = db.session.scalars(
+        select(Answer)
+        .join(Question, Question.id == Answer.question_id)
+        .join(QuestionSet, QuestionSet.id == Question.question_set_id)
+        .where(Answer.participant_id == participant_id, QuestionSet.session_id == session.id)
+    )
+    upvotes = db.session.scalars(
+        select(Upvote.answer_id).where(Upvote.participant_id == participant_id)
+    )
+    comments: dict[str, list[dict[str, Any]]] = {}
+    if open_set is not None:
+        rows = load_answer_rows([q.id for q in open_set.questions])
+        for row in sort_comments(rows):
+            mine = row.participant_id == participant_id
+            comments.setdefault(str(row.question_id), []).append(comment_view(row, mine=mine))
+    return {
+        "token": token,
+        "participant": {
+            "pseudonym": participant.pseudonym,
+            "group": participant.group.key if participant.group else None,
+        },
+        "answers": {
+            str(a.question_id): {k: v for k, v in answer_view(a).items() if k != "question_id"}
+            for a in answers
+        },
+        "upvotes": sorted(upvotes),
+        "comments": comments,
+    }
+
+
+def _screen_extras(session: Session) -> dict[str, Any]:
+    shown = shown_set(session)
+    results = None
+    if shown is not None and shown.revealed:
+        rows = _rows_by_question([shown])
+        results = results_of(shown, {q.id: rows.get(q.id, []) for q in shown.questions})
+    return {"shown_set": set_view(shown) if shown else None, "results": results}
+
+
+def _console_extras(session: Session) -> dict[str, Any]:
+    sets = session.question_sets
+    rows = _rows_by_question(sets)
+    comments: dict[str, list[dict[str, Any]]] = {}
+    for question_rows in rows.values():
+        for row in sort_comments(question_rows, with_hidden=True):
+            view = comment_view(row, with_hidden=True)
+            comments.setdefault(str(row.question_id), []).append(view)
+    return {
+        "sets": [set_view(s) for s in sets],
+        "results": {
+            str(s.id): results_of(s, {q.id: rows.get(q.id, []) for q in s.questions}) for s in sets
+        },
+        "counters": counters(session.id),
+        "comments": comments,
+    }
+
+
+def _rows_by_question(sets: list[QuestionSet]) -> dict[int, list[AnswerRow]]:
+    grouped: dict[int, list[AnswerRow]] = defaultdict(list)
+    for row in load_answer_rows([q.id for s in sets for q in s.questions]):
+        grouped[row.question_id].append(row)
+    return grouped

@@ -1,0 +1,90 @@
+"""JSON views of the live state, exactly as docs/protocol.md writes them (pure functions)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app, url_for
+
+from ...models import Answer, QuestionSet, Session
+
+
+def iso(value: datetime | None) -> str | None:
+    """A UTC timestamp as ISO 8601 with milliseconds, or None."""
+    return value.astimezone(UTC).isoformat(timespec="milliseconds") if value else None
+
+
+def now_iso() -> str:
+    return iso(datetime.now(UTC)) or ""
+
+
+def session_view(session: Session) -> dict[str, Any]:
+    return {
+        "code": session.code,
+        "title": session.title,
+        "status": session.status.value,
+        "join_url": join_url(session.code),
+    }
+
+
+def join_url(code: str) -> str:
+    """The participant page's absolute URL (``PUBLIC_URL`` when set, else the request's)."""
+    public = current_app.config.get("PUBLIC_URL")
+    try:
+        path = url_for("live.participant", code=code)
+    except RuntimeError:  # no request: no URL adapter
+        path = f"/j/{code}"
+    if public:
+        return public.rstrip("/") + path
+    try:
+        return url_for("live.participant", code=code, _external=True)
+    except RuntimeError:
+        return path
+
+
+def groups_view(session: Session) -> list[dict[str, str]]:
+    return [{"key": g.key, "label": g.label} for g in session.stakeholder_groups]
+
+
+def agenda_view(session: Session) -> dict[str, Any]:
+    current = session.current_item
+    return {
+        "current": session.current_position,
+        "started_at": iso(current.started_at) if current else None,
+        "items": [
+            {
+                "position": item.position,
+                "kind": item.kind.value,
+                "title": item.title,
+                "duration_min": item.duration_min,
+                "started_at": iso(item.started_at),
+                "ended_at": iso(item.ended_at),
+                "question_set_id": item.question_set_id,
+            }
+            for item in session.agenda
+        ],
+    }
+
+
+def set_view(question_set: QuestionSet) -> dict[str, Any]:
+    return {
+        "id": question_set.id,
+        "key": question_set.key,
+        "title": question_set.title,
+        "introduction": question_set.introduction,
+        "state": question_set.state.value,
+        "revealed": question_set.revealed,
+        "questions": [q.settings() for q in question_set.questions],
+    }
+
+
+def answer_view(answer: Answer) -> dict[str, Any]:
+    """The stored answer as acknowledged (and as sent to the participant's other tabs)."""
+    return {
+        "question_id": answer.question_id,
+        "client_id": answer.client_id,
+        "value": answer.value,
+        "text": answer.text,
+        "updated_at": iso(answer.updated_at),
+    }

@@ -1,0 +1,316 @@
+"""Results of question sets, computed from the stored answers (the ``<results>`` of
+docs/protocol.md).
+
+Two layers:
+
+* :func:`load_answer_rows` reads what the figures need in two queries (the answers with their
+  author's pseudonym, then the upvote counts of those answers);
+* :func:`question_results` and :func:`comment_view` are pure functions of those rows.
+
+:func:`set_results` and :func:`results_by_set` put both together. Every function takes an optional
+``participant_ids`` filter, so that a caller (the debate summary) can compute the figures of one
+stakeholder group (:func:`participant_ids_by_group`). Upvote counts always count every
+participant's upvotes, whatever the filter.
+
+Labels (the yes/no options) are translated in the current Flask-Babel locale.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..labels import YESNO_LABELS
+from ..models import Answer, Participant, Question, QuestionSet, StakeholderGroup, Upvote
+from ..models.enums import YESNO_VALUES, QuestionKind
+
+#: At most this many words in a ``words`` result (the most frequent).
+WORDS_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """One stored answer, with what results and comments show of it."""
+
+    id: int
+    question_id: int
+    participant_id: int
+    value: Any
+    text: str | None
+    hidden: bool
+    highlighted: bool
+    pseudonym: str
+    upvotes: int
+    updated_at: datetime
+
+    @property
+    def is_comment(self) -> bool:
+        """Answers with text are what the room sees as comments."""
+        return bool(self.text)
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def load_answer_rows(
+    question_ids: Collection[int], participant_ids: Collection[int] | None = None
+) -> list[AnswerRow]:
+    """The answers to ``question_ids`` (of ``participant_ids`` only, when given), in two
+    queries, ordered by id."""
+    if not question_ids or (participant_ids is not None and not participant_ids):
+        return []
+    query = (
+        select(Answer, Participant.pseudonym)
+        .join(Participant, Participant.id == Answer.participant_id)
+        .where(Answer.question_id.in_(list(question_ids)))
+        .order_by(Answer.id)
+    )
+    if participant_ids is not None:
+        query = query.where(Answer.participant_id.in_(list(participant_ids)))
+    rows = db.session.execute(query).all()
+    counts = upvote_counts([answer.id for answer, _ in rows if answer.text])
+    return [
+        AnswerRow(
+            id=answer.id,
+            question_id=answer.question_id,
+            participant_id=answer.participant_id,
+            value=answer.value,
+            text=answer.text,
+            hidden=answer.hidden,
+            highlighted=answer.highlighted,
+            pseudonym=pseudonym or "",
+            upvotes=counts.get(answer.id, 0),
+            updated_at=answer.updated_at,
+        )
+        for answer, pseudonym in rows
+    ]
+
+
+def upvote_counts(answer_ids: Collection[int]) -> dict[int, int]:
+    """``{answer id: number of upvotes}`` for the given answers (absent: none), one query."""
+    if not answer_ids:
+        return {}
+    query = (
+        select(Upvote.answer_id, func.count(Upvote.id))
+        .where(Upvote.answer_id.in_(list(answer_ids)))
+        .group_by(Upvote.answer_id)
+    )
+    return {answer_id: count for answer_id, count in db.session.execute(query)}
+
+
+def participant_ids_by_group(session_id: int) -> dict[str | None, list[int]]:
+    """``{group key (None: no group given): [participant id…]}`` of one session."""
+    query = (
+        select(Participant.id, StakeholderGroup.key)
+        .outerjoin(StakeholderGroup, StakeholderGroup.id == Participant.group_id)
+        .where(Participant.session_id == session_id)
+        .order_by(Participant.id)
+    )
+    groups: dict[str | None, list[int]] = defaultdict(list)
+    for participant_id, key in db.session.execute(query):
+        groups[key].append(participant_id)
+    return dict(groups)
+
+
+# --- whole sets ---------------------------------------------------------------------------------
+
+
+def set_results(
+    question_set: QuestionSet, participant_ids: Collection[int] | None = None
+) -> dict[str, Any]:
+    """The ``<results>`` of one set (two queries besides its questions)."""
+    return results_by_set([question_set], participant_ids)[question_set.id]
+
+
+def results_by_set(
+    question_sets: Sequence[QuestionSet], participant_ids: Collection[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """``{set id: <results>}`` for several sets, still in two queries."""
+    question_ids = [q.id for qs in question_sets for q in qs.questions]
+    by_question: dict[int, list[AnswerRow]] = defaultdict(list)
+    for row in load_answer_rows(question_ids, participant_ids):
+        by_question[row.question_id].append(row)
+    return {
+        qs.id: results_of(qs, {q.id: by_question.get(q.id, []) for q in qs.questions})
+        for qs in question_sets
+    }
+
+
+def results_of(
+    question_set: QuestionSet, rows_by_question: dict[int, Sequence[AnswerRow]]
+) -> dict[str, Any]:
+    """The ``<results>`` of a set from its rows grouped by question (pure)."""
+    respondents = {row.participant_id for rows in rows_by_question.values() for row in rows}
+    return {
+        "set_id": question_set.id,
+        "respondents": len(respondents),
+        "questions": [
+            question_results(q, rows_by_question.get(q.id, [])) for q in question_set.questions
+        ],
+    }
+
+
+# --- one question -------------------------------------------------------------------------------
+
+
+def question_results(question: Question, rows: Sequence[AnswerRow]) -> dict[str, Any]:
+    """The results of one question from its answers (pure).
+
+    ``respondents`` counts the answers whose value fits the question (for ``open``: the answers
+    with text). Every kind carries ``comments``: the visible comments, highlighted first, then by
+    upvotes, then oldest first.
+    """
+    kind = question.kind
+    valid = [row for row in rows if _fits(question, row)]
+    result: dict[str, Any] = {
+        "question_id": question.id,
+        "kind": kind.value,
+        "respondents": len(valid),
+    }
+    values = [row.value for row in valid]
+    if kind in (QuestionKind.CHOICE, QuestionKind.MULTI):
+        result["options"] = _option_counts(question.options, values, len(valid))
+    elif kind is QuestionKind.YESNO:
+        result["options"] = _yesno_counts(values, len(valid))
+    elif kind is QuestionKind.SCALE:
+        result.update(_scale_figures(question, values))
+    elif kind is QuestionKind.RANK:
+        result["options"] = _average_ranks(question.options, values)
+    elif kind is QuestionKind.WORDS:
+        result["words"] = word_frequencies(values)
+    result["comments"] = [comment_view(row) for row in sort_comments(rows)]
+    return result
+
+
+def percent(count: int, total: int) -> float:
+    """``count`` as a percentage of ``total``, one decimal (0.0 when ``total`` is 0)."""
+    return round(100.0 * count / total, 1) if total else 0.0
+
+
+def word_frequencies(values: Iterable[Sequence[str]], limit: int = WORDS_LIMIT) -> list[dict]:
+    """``[{"word", "count"}…]``: words lowercased and trimmed, most frequent first, then
+    alphabetical; a participant's repeated word counts once."""
+    counter: Counter[str] = Counter()
+    for words in values:
+        counter.update({w.strip().lower() for w in words if w.strip()})
+    ranked = sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    return [{"word": word, "count": count} for word, count in ranked[:limit]]
+
+
+# --- comments -----------------------------------------------------------------------------------
+
+
+def sort_comments(rows: Iterable[AnswerRow], *, with_hidden: bool = False) -> list[AnswerRow]:
+    """The comments among ``rows``: highlighted first, then by upvotes, then oldest first;
+    hidden ones left out unless ``with_hidden``."""
+    comments = [r for r in rows if r.is_comment and (with_hidden or not r.hidden)]
+    return sorted(comments, key=lambda r: (not r.highlighted, -r.upvotes, r.id))
+
+
+def comment_view(
+    row: AnswerRow, *, mine: bool | None = None, with_hidden: bool = False
+) -> dict[str, Any]:
+    """A ``<comment>``; ``mine`` added when given, ``hidden`` when ``with_hidden``."""
+    view: dict[str, Any] = {
+        "id": row.id,
+        "question_id": row.question_id,
+        "text": row.text,
+        "pseudonym": row.pseudonym,
+        "upvotes": row.upvotes,
+        "highlighted": row.highlighted,
+    }
+    if mine is not None:
+        view["mine"] = mine
+    if with_hidden:
+        view["hidden"] = row.hidden
+    return view
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _fits(question: Question, row: AnswerRow) -> bool:
+    """Whether a stored answer counts for the question's figures (defensive: the service
+    validated it, but the question may have been edited since)."""
+    kind, value, n = question.kind, row.value, len(question.options or [])
+    if kind is QuestionKind.CHOICE:
+        return _is_int(value) and 0 <= value < n
+    if kind is QuestionKind.MULTI:
+        return (
+            isinstance(value, list)
+            and bool(value)
+            and all(_is_int(v) and 0 <= v < n for v in value)
+        )
+    if kind is QuestionKind.YESNO:
+        return value in YESNO_VALUES
+    if kind is QuestionKind.SCALE:
+        lo, hi = question.scale_min, question.scale_max
+        return _is_int(value) and lo is not None and hi is not None and lo <= value <= hi
+    if kind is QuestionKind.RANK:
+        return isinstance(value, list) and sorted(value) == list(range(n))
+    if kind is QuestionKind.WORDS:
+        return isinstance(value, list) and all(isinstance(w, str) for w in value)
+    return bool(row.text)  # open
+
+
+def _option_counts(options: Sequence[str], values: Sequence[Any], respondents: int) -> list:
+    counts: Counter[int] = Counter()
+    for value in values:
+        counts.update(set(value) if isinstance(value, list) else {value})
+    return [
+        {"index": i, "label": label, "count": counts[i], "percent": percent(counts[i], respondents)}
+        for i, label in enumerate(options)
+    ]
+
+
+def _yesno_counts(values: Sequence[Any], respondents: int) -> list:
+    counts = Counter(values)
+    return [
+        {
+            "key": key,
+            "label": str(YESNO_LABELS[key]),
+            "count": counts[key],
+            "percent": percent(counts[key], respondents),
+        }
+        for key in YESNO_VALUES
+    ]
+
+
+def _scale_figures(question: Question, values: Sequence[int]) -> dict[str, Any]:
+    lo, hi = question.scale_min or 0, question.scale_max or 0
+    counts = Counter(values)
+    return {
+        "mean": round(statistics.fmean(values), 2) if values else None,
+        "median": round(float(statistics.median(values)), 2) if values else None,
+        "distribution": [
+            {"value": v, "count": counts[v], "percent": percent(counts[v], len(values))}
+            for v in range(lo, hi + 1)
+        ],
+    }
+
+
+def _average_ranks(options: Sequence[str], rankings: Sequence[list[int]]) -> list:
+    """Each option's average rank (1 = best), best first; ``None`` without answers."""
+    totals: Counter[int] = Counter()
+    for ranking in rankings:
+        for rank, index in enumerate(ranking, start=1):
+            totals[index] += rank
+    n = len(rankings)
+    items = [
+        {"index": i, "label": label, "average_rank": round(totals[i] / n, 2) if n else None}
+        for i, label in enumerate(options)
+    ]
+    if n:
+        items.sort(key=lambda item: (item["average_rank"], item["index"]))
+    return items
