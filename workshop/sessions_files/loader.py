@@ -121,7 +121,8 @@ def load_paths(paths: Iterable[str | Path]) -> LoadReport:
 
 
 def _check(paths: Iterable[str | Path]) -> tuple[list[Spec], list[Problem]]:
-    specs: list[Spec] = []
+    specs: list[Spec] = []  # possibly partial: enough to compare files
+    valid: list[Spec] = []
     problems: list[Problem] = []
     paths = list(paths)
     for path in paths:
@@ -129,12 +130,14 @@ def _check(paths: Iterable[str | Path]) -> tuple[list[Spec], list[Problem]]:
         problems.extend(found)
         if spec is not None:
             specs.append(spec)
-    complete = len(specs) == len(paths)  # unknown references may live in a broken file
+            if not found:
+                valid.append(spec)
     problems.extend(_check_together(specs))
     if has_app_context():
         with db.session.no_autoflush:
-            problems.extend(_check_database(specs, complete))
-    return specs, problems
+            # An unknown session may be one whose file is broken: only say so when all are valid.
+            problems.extend(_check_database(valid, complete=len(valid) == len(paths)))
+    return valid, problems
 
 
 def _problem(where: Where, message: str, place: str | None = None) -> Problem:
@@ -149,6 +152,8 @@ def _check_together(specs: list[Spec]) -> list[Problem]:
     codes: dict[str, SessionSpec] = {}
     for spec in specs:
         seen: dict[str, Any] = programmes if isinstance(spec, ProgrammeSpec) else sessions
+        if not spec.slug:
+            continue
         if spec.slug in seen:
             first = seen[spec.slug].where
             problems.append(

@@ -65,11 +65,15 @@ MAX_SLUG = 80
 
 
 def read_file(path: str | Path) -> tuple[ProgrammeSpec | SessionSpec | None, list[Problem]]:
-    """Read and check one file: its spec (``None`` if unusable) and every problem in it."""
+    """Read and check one file: its spec and every problem in it.
+
+    The spec is ``None`` when the file is unusable; when there are problems it may be partial
+    (good enough to compare slugs between files, never to load).
+    """
     reader = Reader(str(path))
     root = _compose(path, reader)
     spec = _read_root(root, reader) if root is not None else None
-    return (spec if not reader.problems else None), reader.problems
+    return spec, sorted(reader.problems, key=lambda p: p.line or 0)
 
 
 def _compose(path: str | Path, reader: Reader) -> Node | None:
@@ -455,7 +459,11 @@ def _only_for(item: Fields, kind: str, keys: tuple[str, ...], kinds: tuple[str, 
         return
     for key in keys:
         if key in item.values:
-            item.bad(key, f"only for {' and '.join(kinds)} questions (this one is {kind})")
+            item.bad(key, f"only for {_or(kinds)} questions (this one is {kind})")
+
+
+def _or(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _read_kind_settings(item: Fields, q: QuestionSpec) -> None:
