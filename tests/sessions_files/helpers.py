@@ -39,3 +39,14 @@ def line_number(path: Path, fragment: str, occurrence: int = 1) -> int:
             if seen == occurrence:
                 return number
     raise AssertionError(f"{fragment!r} not in {path}")
+
+
+def remove_question(path: Path, key: str) -> None:
+    """Cut the question ``key`` (its ``- key:`` line and the lines under it) out of a file."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"- key: {key}")
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and (len(lines[end]) - len(lines[end].lstrip()) > indent + 1):
+        end += 1
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
