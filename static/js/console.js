@@ -1,0 +1,202 @@
+/* The facilitator's console: agenda and timer, open/close/reveal sets, live counters and
+   results, comment moderation (docs/protocol.md, role "console"). */
+(function () {
+  "use strict";
+  var L = window.Live, t = L.t, el = L.el;
+  var state = { agenda: null, sets: [], results: {}, counters: { phones: 0, answers: {} }, comments: {} };
+  var agendaList = document.getElementById("console-agenda");
+  var setsBox = document.getElementById("console-sets");
+  var feedback = document.getElementById("feedback");
+  var timer = document.getElementById("timer");
+  var nowTitle = document.getElementById("now-title");
+  var phones = document.getElementById("phones-count");
+  var socket = null;
+
+  function act(event, payload, button) {
+    if (!socket || !socket.connected) { feedback.textContent = t("offline"); return; }
+    if (button) button.disabled = true;
+    feedback.textContent = "";
+    L.request(socket, event, payload).then(function (res) {
+      if (button) button.disabled = false;
+      if (!res.ok) { feedback.textContent = (res.error && res.error.message) || t("error"); return; }
+      feedback.textContent = t("done");
+      if (res.agenda) { state.agenda = res.agenda; renderAgenda(); }
+      if (res.set) { upsertSet(res.set); renderSets(); }
+      if (res.comment) { upsertComment(res.comment); renderSets(); }
+    });
+  }
+
+  /* ---------- agenda ---------- */
+
+  function renderAgenda() {
+    var agenda = state.agenda;
+    if (!agenda) return;
+    L.keepFocus(agendaList, function () {
+      L.clear(agendaList);
+      (agenda.items || []).forEach(function (item) {
+        var current = item.position === agenda.current;
+        agendaList.appendChild(el("li", { class: "c-item" + (current ? " current" : "") + (item.ended_at ? " done" : ""),
+          "data-position": String(item.position), "aria-current": current ? "step" : null }, [
+          el("span", { class: "item-title", text: item.title }),
+          item.duration_min ? el("span", { class: "item-duration", text: " · " + item.duration_min + " min" }) : null,
+          current ? el("span", { class: "badge current-badge", text: t("current") }) : el("button", {
+            type: "button", class: "small", "data-focus-key": "goto-" + item.position,
+            "aria-label": t("start_item") + " : " + item.title, text: t("start_item"),
+            on: { click: function (ev) { act("agenda_goto", { position: item.position }, ev.currentTarget); } },
+          }),
+        ]));
+      });
+    });
+    var item = L.currentItem(agenda);
+    nowTitle.textContent = item ? item.title : t("no_item");
+    tick();
+  }
+
+  function tick() {
+    timer.textContent = L.timerText(state.agenda);
+    timer.classList.toggle("over", L.isOvertime(state.agenda));
+  }
+
+  document.getElementById("agenda-next").addEventListener("click", function (ev) {
+    act("agenda_next", {}, ev.currentTarget);
+  });
+
+  /* ---------- sets ---------- */
+
+  function upsertSet(set) {
+    var found = false;
+    state.sets = state.sets.map(function (s) {
+      if (s.id === set.id) { found = true; return set; }
+      // Opening a set closes any other open one (the server may only tell about the new one).
+      if (set.state === "open" && s.state === "open") return Object.assign({}, s, { state: "closed" });
+      return s;
+    });
+    if (!found) state.sets.push(set);
+  }
+
+  function upsertComment(c) {
+    var list = state.comments[c.question_id] || (state.comments[c.question_id] = []);
+    var found = list.filter(function (x) { return x.id === c.id; })[0];
+    if (found) Object.keys(c).forEach(function (k) { found[k] = c[k]; });
+    else list.push(c);
+  }
+
+  function stateLabel(set) {
+    return t("state_" + set.state) + (set.revealed ? " · " + t("revealed") : "");
+  }
+
+  function renderSets() {
+    L.keepFocus(setsBox, function () {
+      L.clear(setsBox);
+      state.sets.forEach(function (set) { setsBox.appendChild(renderSet(set)); });
+    });
+  }
+
+  function renderSet(set) {
+    var id = set.id;
+    var buttons = el("p", { class: "set-actions" });
+    if (set.state !== "open") {
+      buttons.appendChild(el("button", { type: "button", class: "primary", "data-focus-key": "open-" + id,
+        "data-action": "open", text: t("open"), "aria-label": t("open") + " : " + set.title,
+        on: { click: function (ev) { act("set_open", { set_id: id }, ev.currentTarget); } } }));
+    } else {
+      buttons.appendChild(el("button", { type: "button", "data-focus-key": "close-" + id, "data-action": "close",
+        text: t("close"), "aria-label": t("close") + " : " + set.title,
+        on: { click: function (ev) { act("set_close", { set_id: id }, ev.currentTarget); } } }));
+    }
+    buttons.appendChild(el("button", { type: "button", "data-focus-key": "reveal-" + id,
+      "data-action": set.revealed ? "unreveal" : "reveal", "aria-pressed": set.revealed ? "true" : "false",
+      text: set.revealed ? t("unreveal") : t("reveal"),
+      on: { click: function (ev) { act("set_reveal", { set_id: id, revealed: !set.revealed }, ev.currentTarget); } } }));
+
+    var card = el("section", { class: "c-set state-" + set.state + (set.revealed ? " revealed" : ""),
+      "data-set-id": String(id), "aria-labelledby": "set-" + id + "-title" }, [
+      el("h3", { id: "set-" + id + "-title" }, [set.title, " ", el("span", { class: "badge state-badge", text: stateLabel(set) })]),
+      buttons,
+    ]);
+
+    var qs = el("ol", { class: "c-questions" });
+    set.questions.forEach(function (q) {
+      var n = state.counters.answers[q.id] || state.counters.answers[String(q.id)] || 0;
+      qs.appendChild(el("li", { "data-question-id": String(q.id) }, [
+        el("span", { text: q.prompt + " " }),
+        el("span", { class: "badge answers-count", "data-count": String(n), text: t("answers", { n: n }) }),
+      ]));
+    });
+    card.appendChild(qs);
+
+    if (set.state !== "ready") {
+      var results = el("div", { class: "results console-results" });
+      LiveResults.render(results, set, state.results[id] || null);
+      card.appendChild(el("h4", { text: t("results") }));
+      card.appendChild(results);
+      set.questions.forEach(function (q) {
+        var list = state.comments[q.id] || state.comments[String(q.id)];
+        if (list && list.length) card.appendChild(renderModeration(q, list));
+      });
+    }
+    return card;
+  }
+
+  function renderModeration(q, list) {
+    var ul = el("ul", { class: "moderation" });
+    L.sortComments(list).forEach(function (c) {
+      ul.appendChild(el("li", { class: "c-comment" + (c.hidden ? " hidden-comment" : "") + (c.highlighted ? " highlighted" : ""),
+        "data-comment-id": String(c.id) }, [
+        el("p", { class: "comment-text", text: c.text }),
+        el("p", { class: "comment-meta" }, [
+          (c.pseudonym || t("anonymous")) + " · " + t("upvotes", { n: c.upvotes || 0 }),
+          c.hidden ? el("span", { class: "badge", text: " " + t("hidden") }) : null,
+        ]),
+        el("p", { class: "moderation-actions" }, [
+          el("button", { type: "button", class: "small", "data-focus-key": "hide-" + c.id, "aria-pressed": c.hidden ? "true" : "false",
+            text: c.hidden ? t("unhide") : t("hide"),
+            on: { click: function (ev) { act("comment_moderate", { answer_id: c.id, hidden: !c.hidden }, ev.currentTarget); } } }),
+          el("button", { type: "button", class: "small", "data-focus-key": "hl-" + c.id, "aria-pressed": c.highlighted ? "true" : "false",
+            text: c.highlighted ? t("unhighlight") : t("highlight"),
+            on: { click: function (ev) { act("comment_moderate", { answer_id: c.id, highlighted: !c.highlighted }, ev.currentTarget); } } }),
+        ]),
+      ]));
+    });
+    return el("section", { class: "c-comments", "aria-label": t("comments") + " : " + q.prompt }, [
+      el("h4", { text: q.prompt }), ul,
+    ]);
+  }
+
+  function renderCounters() {
+    phones.textContent = t("phones", { n: state.counters.phones || 0 });
+    phones.setAttribute("data-phones", String(state.counters.phones || 0));
+  }
+
+  var pendingRender = null;
+  function renderSoon() {
+    if (pendingRender) return;
+    pendingRender = window.setTimeout(function () { pendingRender = null; renderSets(); }, 150);
+  }
+
+  socket = L.connect("console", {
+    snapshot: function (snap) {
+      state.agenda = snap.agenda || null;
+      state.sets = snap.sets || [];
+      state.results = snap.results || {};
+      state.counters = snap.counters || { phones: 0, answers: {} };
+      state.comments = snap.comments || {};
+      renderAgenda();
+      renderCounters();
+      renderSets();
+    },
+    agenda: function (agenda) { state.agenda = agenda; renderAgenda(); },
+    question_set: function (set) { upsertSet(set); renderSets(); },
+    results: function (r) { state.results[r.set_id] = r; renderSoon(); },
+    counters: function (c) { state.counters = c; renderCounters(); renderSoon(); },
+    comment: function (c) { upsertComment(c); renderSoon(); },
+    // The console hears this only when an author removed their text (hiding comes as `comment`).
+    comment_removed: function (c) {
+      var list = state.comments[c.question_id];
+      if (list) state.comments[c.question_id] = list.filter(function (x) { return x.id !== c.id; });
+      renderSoon();
+    },
+  });
+
+  window.setInterval(tick, 1000);
+})();

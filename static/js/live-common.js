@@ -1,0 +1,190 @@
+/* Shared by the live pages: strings, DOM helpers, server clock, Socket.IO connection states.
+   No framework; user text is always inserted with textContent. See docs/protocol.md. */
+(function () {
+  "use strict";
+
+  function readJSON(id) {
+    var node = document.getElementById(id);
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  }
+
+  var strings = readJSON("i18n");
+  var config = readJSON("live-config");
+  var offset = 0; // server clock minus ours, in ms
+
+  /* A translated string, with %(name)s placeholders filled in. */
+  function t(key, params) {
+    var s = strings[key] != null ? String(strings[key]) : key;
+    return s.replace(/%\((\w+)\)s|%%/g, function (m, name) {
+      if (m === "%%") return "%";
+      return params && params[name] != null ? String(params[name]) : "";
+    });
+  }
+
+  /* el("p", {class: "x", text: "…", "aria-pressed": "true"}, [children]) */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v == null || v === false) return;
+        if (k === "text") node.textContent = v;
+        else if (k === "class") node.className = v;
+        else if (k === "dataset") Object.keys(v).forEach(function (d) { node.dataset[d] = v[d]; });
+        else if (k === "on") Object.keys(v).forEach(function (ev) { node.addEventListener(ev, v[ev]); });
+        else if (k in node && typeof v !== "string") node[k] = v;
+        else node.setAttribute(k, v === true ? "" : v);
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c == null) return;
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  /* Re-render a container without losing the keyboard focus: the focused element's
+     data-focus-key is looked up again afterwards. */
+  function keepFocus(container, render) {
+    var active = document.activeElement;
+    var key = active && container.contains(active) ? active.getAttribute("data-focus-key") : null;
+    render();
+    if (key) {
+      var again = container.querySelector('[data-focus-key="' + key.replace(/"/g, "") + '"]');
+      if (again) again.focus();
+    }
+  }
+
+  function setServerTime(iso) {
+    var ms = Date.parse(iso);
+    if (!isNaN(ms)) offset = ms - Date.now();
+  }
+  function now() { return Date.now() + offset; }
+
+  function clock(ms) {
+    var total = Math.max(0, Math.floor(ms / 1000));
+    var h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    var mm = (h ? String(m).padStart(2, "0") : String(m)) + ":" + String(s).padStart(2, "0");
+    return h ? h + ":" + mm : mm;
+  }
+
+  var numberFormat = null;
+  function number(n, digits) {
+    if (!numberFormat) {
+      try {
+        numberFormat = new Intl.NumberFormat(document.documentElement.lang || "fr",
+          { maximumFractionDigits: 1 });
+      } catch (e) { numberFormat = { format: function (x) { return String(x); } }; }
+    }
+    return numberFormat.format(digits === 0 ? Math.round(n) : n);
+  }
+
+  /* The speaking timer of the current agenda item: "4:12 sur 15:00" (text for an element). */
+  function timerText(agenda) {
+    if (!agenda || agenda.current == null) return "";
+    var item = (agenda.items || []).filter(function (i) { return i.position === agenda.current; })[0];
+    var started = (item && item.started_at) || agenda.started_at;
+    if (!item || !started) return "";
+    var elapsed = now() - Date.parse(started);
+    if (!item.duration_min) return t("timer_open", { elapsed: clock(elapsed) });
+    var planned = item.duration_min * 60000;
+    var text = t("timer", { elapsed: clock(elapsed), planned: clock(planned) });
+    if (elapsed > planned) text += " · " + t("timer_over", { over: clock(elapsed - planned) });
+    return text;
+  }
+  function isOvertime(agenda) {
+    if (!agenda || agenda.current == null) return false;
+    var item = (agenda.items || []).filter(function (i) { return i.position === agenda.current; })[0];
+    var started = (item && item.started_at) || agenda.started_at;
+    return !!(item && item.duration_min && started &&
+      now() - Date.parse(started) > item.duration_min * 60000);
+  }
+  function currentItem(agenda) {
+    if (!agenda || agenda.current == null) return null;
+    return (agenda.items || []).filter(function (i) { return i.position === agenda.current; })[0] || null;
+  }
+
+  /* Connection status line (#conn): connecting | online | offline | reconnecting | refused. */
+  function setConn(state, text) {
+    var node = document.getElementById("conn");
+    document.documentElement.setAttribute("data-conn", state);
+    if (!node) return;
+    node.setAttribute("data-state", state);
+    node.textContent = text || t(state);
+  }
+
+  /* Connect with the role's auth; tokenFn (optional) gives the participant token on every
+     (re)connect. Calls handlers.snapshot and the event handlers; manages the status line. */
+  function connect(role, handlers, tokenFn) {
+    setConn("connecting");
+    var socket = window.io({
+      auth: function (cb) {
+        var auth = { code: config.code, role: role };
+        var token = tokenFn && tokenFn();
+        if (token) auth.token = token;
+        cb(auth);
+      },
+      reconnectionDelayMax: 5000,
+      timeout: 10000,
+    });
+    socket.on("connect", function () { setConn("online"); });
+    socket.on("disconnect", function (reason) {
+      setConn(navigator.onLine === false ? "offline" : "reconnecting",
+        navigator.onLine === false && role === "participant" ? t("offline_phone") : null);
+      if (reason === "io server disconnect") socket.connect(); // the server dropped us: come back
+      if (handlers.disconnect) handlers.disconnect(reason);
+    });
+    socket.on("connect_error", function (err) {
+      var data = (err && err.data) || {};
+      if (data.code === "unknown_session" || data.code === "forbidden") {
+        setConn("refused", data.code === "forbidden" ? t("forbidden") : t("unknown_session"));
+        return; // refused by the server: do not hammer it
+      }
+      setConn(navigator.onLine === false ? "offline" : "reconnecting",
+        navigator.onLine === false && role === "participant" ? t("offline_phone") : null);
+      if (!socket.active) window.setTimeout(function () { socket.connect(); }, 3000);
+    });
+    socket.on("snapshot", function (snap) {
+      if (snap && snap.server_time) setServerTime(snap.server_time);
+      handlers.snapshot(snap || {});
+    });
+    Object.keys(handlers).forEach(function (name) {
+      if (name !== "snapshot" && name !== "disconnect") socket.on(name, handlers[name]);
+    });
+    window.addEventListener("offline", function () {
+      setConn("offline", role === "participant" ? t("offline_phone") : null);
+    });
+    window.addEventListener("online", function () {
+      if (!socket.connected) { setConn("reconnecting"); socket.connect(); }
+      else setConn("online");
+      if (handlers.online) handlers.online();
+    });
+    return socket;
+  }
+
+  /* Emit with an ack; resolves to the ack object, or {ok:false,error:{code:"timeout"}}. */
+  function request(socket, event, payload, ms) {
+    return new Promise(function (resolve) {
+      socket.timeout(ms || 8000).emit(event, payload, function (err, res) {
+        if (err) resolve({ ok: false, error: { code: "timeout", message: t("error") } });
+        else resolve(res || { ok: false, error: { code: "internal", message: t("error") } });
+      });
+    });
+  }
+
+  function sortComments(list) {
+    return list.slice().sort(function (a, b) {
+      if (!!b.highlighted !== !!a.highlighted) return b.highlighted ? 1 : -1;
+      return (b.upvotes || 0) - (a.upvotes || 0) || a.id - b.id;
+    });
+  }
+
+  window.Live = {
+    t: t, el: el, clear: clear, keepFocus: keepFocus, config: config,
+    setServerTime: setServerTime, now: now, clock: clock, number: number,
+    timerText: timerText, isOvertime: isOvertime, currentItem: currentItem,
+    setConn: setConn, connect: connect, request: request, sortComments: sortComments,
+  };
+})();

@@ -1,0 +1,430 @@
+/* The participant's phone: one screen per open question set. See docs/protocol.md.
+   Every answer carries a client id; unacknowledged answers wait in localStorage and are resent
+   after a reconnect, so an answer given during a Wi-Fi drop still arrives. */
+(function () {
+  "use strict";
+  var L = window.Live, t = L.t, el = L.el;
+  var code = L.config.code;
+  var MAX_TEXT = L.config.maxComment || 1000;
+  var TOKEN_KEY = "workshop." + code + ".token";
+  var PENDING_KEY = "workshop." + code + ".pending";
+
+  var state = {
+    set: null,          // the open (or last closed) set
+    answers: {},        // question id -> stored answer
+    comments: {},       // question id -> [comment]
+    upvotes: {},        // answer id -> true
+    groups: [],
+    mineIds: {},        // answer ids of my own comments
+  };
+  var pending = load(PENDING_KEY, {}); // question id -> {client_id, question_id, value, text}
+  var inflight = {};                   // client_id -> true while awaiting its ack
+  var socket = null;
+
+  function load(key, fallback) {
+    try { var v = window.localStorage.getItem(key); return v ? JSON.parse(v) : fallback; }
+    catch (e) { return fallback; }
+  }
+  function store(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+  function clientId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+    else for (var i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  var area = document.getElementById("set-area");
+  var waiting = document.getElementById("state-waiting");
+  var announcer = document.getElementById("announce");
+
+  function question(id) {
+    return state.set && state.set.questions.filter(function (q) { return q.id === id; })[0];
+  }
+  function isOpen() { return !!state.set && state.set.state === "open"; }
+  /* The value shown for a question: the one waiting to be sent, else the stored one. */
+  function current(qid) {
+    if (pending[qid]) return pending[qid];
+    return state.answers[qid] || null;
+  }
+
+  /* ---------- sending ---------- */
+
+  function setStatus(qid, kind, text) {
+    var node = document.getElementById("status-" + qid);
+    if (!node) return;
+    node.setAttribute("data-state", kind);
+    node.textContent = text;
+  }
+
+  function submit(qid, value, text) {
+    var entry = { client_id: clientId(), question_id: qid, value: value, text: text == null ? null : text };
+    pending[qid] = entry;
+    store(PENDING_KEY, pending);
+    send(entry);
+  }
+
+  function send(entry) {
+    var qid = entry.question_id;
+    if (!socket || !socket.connected || navigator.onLine === false) {
+      setStatus(qid, "queued", t("queued"));
+      return;
+    }
+    if (inflight[entry.client_id]) return;
+    inflight[entry.client_id] = true;
+    setStatus(qid, "sending", t("sending"));
+    L.request(socket, "answer", entry, 8000).then(function (res) {
+      delete inflight[entry.client_id];
+      var latest = pending[qid] === entry;
+      if (res.ok) {
+        if (latest) { delete pending[qid]; store(PENDING_KEY, pending); }
+        if (res.answer && (latest || !pending[qid])) state.answers[qid] = res.answer;
+        if (res.answer && res.answer.id != null && res.answer.text) state.mineIds[res.answer.id] = true;
+        if (latest) setStatus(qid, "saved", t("saved"));
+        markMine(qid);
+        return;
+      }
+      var err = res.error || {};
+      if (err.code === "timeout" || err.code === "internal" || err.code === "rate_limited") {
+        if (latest) {
+          setStatus(qid, "queued", t("queued"));
+          window.setTimeout(function () { if (pending[qid] === entry) send(entry); }, 2000);
+        }
+        return;
+      }
+      // Refused for good (set closed, bad value…): forget it and show the stored answer again.
+      if (latest) { delete pending[qid]; store(PENDING_KEY, pending); }
+      if (latest) {
+        syncQuestion(qid);
+        setStatus(qid, "error", t("not_saved", { message: err.message || err.code }));
+      }
+    });
+  }
+
+  function flushPending() {
+    Object.keys(pending).forEach(function (qid) { send(pending[qid]); });
+  }
+
+  /* ---------- rendering ---------- */
+
+  function render() {
+    L.clear(area);
+    var set = state.set;
+    waiting.hidden = !!set && set.state !== "ready";
+    if (!set || set.state === "ready") return;
+    var closed = set.state !== "open";
+    announcer.textContent = closed ? t("set_closed") : set.title;
+    var section = el("section", { class: "phone-set" + (closed ? " closed" : ""), "aria-labelledby": "set-title" }, [
+      el("h1", { id: "set-title", text: set.title }),
+      set.introduction ? el("p", { class: "set-intro", text: set.introduction }) : null,
+      closed ? el("p", { class: "state-card closed-note", role: "status", text: t("set_closed") }) : null,
+    ]);
+    set.questions.forEach(function (q, i) { section.appendChild(renderQuestion(q, i, closed)); });
+    area.appendChild(section);
+  }
+
+  function renderQuestion(q, index, closed) {
+    var qid = q.id;
+    var box = el("fieldset", { class: "q q-" + q.kind, id: "q-" + qid, "data-question-id": String(qid), disabled: closed });
+    box.appendChild(el("legend", {}, [el("span", { class: "q-num", text: (index + 1) + ". " }), q.prompt]));
+    var saved = current(qid);
+    var value = saved ? saved.value : null;
+    var name = "q" + qid;
+
+    function choiceInput(type, val, label, checked) {
+      var id = name + "-" + val;
+      return el("label", { class: "opt", for: id }, [
+        el("input", { type: type, name: name, id: id, value: String(val), checked: !!checked,
+          on: { change: onChange } }),
+        el("span", { text: label }),
+      ]);
+    }
+    function onChange() {
+      if (!isOpen()) return;
+      var inputs = box.querySelectorAll('input[name="' + name + '"]');
+      var v;
+      if (q.kind === "multi") {
+        v = [];
+        inputs.forEach(function (inp) { if (inp.checked) v.push(parseInt(inp.value, 10)); });
+        if (!v.length) { setStatus(qid, "error", t("at_least_one")); return; }
+        if (q.max_choices && v.length > q.max_choices) {
+          this.checked = false;
+          setStatus(qid, "error", t("too_many", { n: q.max_choices }));
+          return;
+        }
+      } else {
+        inputs.forEach(function (inp) { if (inp.checked) v = inp.value; });
+        if (q.kind !== "yesno") v = parseInt(v, 10);
+      }
+      var prev = current(qid);
+      submit(qid, v, prev ? prev.text : null);
+    }
+
+    var opts = el("div", { class: "opts" });
+    if (q.kind === "choice" || q.kind === "multi") {
+      if (q.kind === "multi" && q.max_choices) box.appendChild(el("p", { class: "hint", text: t("max_choices", { n: q.max_choices }) }));
+      (q.options || []).forEach(function (label, i) {
+        var checked = q.kind === "multi" ? Array.isArray(value) && value.indexOf(i) >= 0 : value === i;
+        opts.appendChild(choiceInput(q.kind === "multi" ? "checkbox" : "radio", i, label, checked));
+      });
+      box.appendChild(opts);
+    } else if (q.kind === "yesno") {
+      ["yes", "no", "dontknow"].forEach(function (k) { opts.appendChild(choiceInput("radio", k, t(k), value === k)); });
+      box.appendChild(opts);
+    } else if (q.kind === "scale") {
+      opts.className = "opts scale";
+      for (var v = q.scale_min; v <= q.scale_max; v++) opts.appendChild(choiceInput("radio", v, String(v), value === v));
+      box.appendChild(el("p", { class: "scale-ends" }, [
+        el("span", { text: q.scale_min + " : " + (q.min_label || "") }),
+        el("span", { text: q.scale_max + " : " + (q.max_label || "") }),
+      ]));
+      box.appendChild(opts);
+    } else if (q.kind === "rank") {
+      box.appendChild(renderRank(q, value));
+    } else if (q.kind === "open") {
+      box.appendChild(textField(q, "open-" + qid, t("open_label"), saved ? saved.text : "", t("send"), function (text) {
+        if (!text) { setStatus(qid, "error", t("text_required")); return; }
+        submit(qid, null, text);
+      }));
+    } else if (q.kind === "words") {
+      box.appendChild(renderWords(q, value));
+    }
+    if (q.allow_comment && q.kind !== "open") {
+      box.appendChild(textField(q, "comment-" + qid, t("comment_label"), saved ? saved.text : "", t("send_comment"), function (text) {
+        var prev = current(qid);
+        if (!prev || prev.value == null) { setStatus(qid, "error", t("answer_first")); return; }
+        submit(qid, prev.value, text || null);
+      }));
+    }
+    box.appendChild(el("p", { class: "q-status", id: "status-" + qid, role: "status", "aria-live": "polite" }));
+    if (q.kind === "open" || q.allow_comment) box.appendChild(renderComments(q));
+    if (pending[qid]) window.setTimeout(function () { setStatus(qid, "queued", t("queued")); }, 0);
+    return box;
+  }
+
+  function textField(q, id, label, text, buttonLabel, onSend) {
+    var counterId = id + "-count";
+    var area = el("textarea", { id: id, maxlength: String(MAX_TEXT), rows: "3", "aria-describedby": counterId, text: text || "" });
+    var counter = el("p", { class: "counter", id: counterId });
+    function count() { counter.textContent = t("chars", { n: area.value.length, max: MAX_TEXT }); }
+    area.addEventListener("input", count);
+    count();
+    return el("div", { class: "field text-field" }, [
+      el("label", { for: id, text: label }), area, counter,
+      el("button", { type: "button", class: "primary", text: buttonLabel, on: { click: function () {
+        if (!isOpen()) return;
+        onSend(area.value.trim().slice(0, MAX_TEXT));
+      } } }),
+    ]);
+  }
+
+  function renderRank(q, value) {
+    var order = Array.isArray(value) && value.length === q.options.length ? value.slice() : q.options.map(function (_, i) { return i; });
+    var wrap = el("div", { class: "rank" }, [el("p", { class: "hint", text: t("rank_help") })]);
+    var list = el("ol", { class: "rank-list" });
+    function draw(focusKey) {
+      L.clear(list);
+      order.forEach(function (opt, pos) {
+        var label = q.options[opt];
+        list.appendChild(el("li", { class: "rank-item" }, [
+          el("span", { class: "rank-label", text: label }),
+          el("button", { type: "button", class: "icon", "aria-label": t("move_up", { label: label }), disabled: pos === 0,
+            "data-focus-key": "up-" + opt, text: "↑", on: { click: function () { move(pos, -1, "up-" + opt); } } }),
+          el("button", { type: "button", class: "icon", "aria-label": t("move_down", { label: label }), disabled: pos === order.length - 1,
+            "data-focus-key": "down-" + opt, text: "↓", on: { click: function () { move(pos, 1, "down-" + opt); } } }),
+        ]));
+      });
+      if (focusKey) {
+        var b = list.querySelector('[data-focus-key="' + focusKey + '"]');
+        if (b && !b.disabled) b.focus();
+        else if (b) { var other = list.querySelector('[data-focus-key="' + focusKey.replace(/^up|^down/, function (d) { return d === "up" ? "down" : "up"; }) + '"]'); if (other) other.focus(); }
+      }
+    }
+    function move(pos, delta, key) {
+      var target = pos + delta;
+      if (target < 0 || target >= order.length) return;
+      var tmp = order[pos]; order[pos] = order[target]; order[target] = tmp;
+      draw(key);
+    }
+    draw();
+    wrap.appendChild(list);
+    wrap.appendChild(el("button", { type: "button", class: "primary", text: t("send_rank"), on: { click: function () {
+      if (!isOpen()) return;
+      var prev = current(q.id);
+      submit(q.id, order.slice(), prev ? prev.text : null);
+    } } }));
+    return wrap;
+  }
+
+  function renderWords(q, value) {
+    var n = q.max_words || 3;
+    var wrap = el("div", { class: "words" }, [el("p", { class: "hint", text: t("words_help", { n: n }) })]);
+    var inputs = [];
+    for (var i = 0; i < n; i++) {
+      var id = "w" + q.id + "-" + i;
+      var input = el("input", { type: "text", id: id, maxlength: "40", autocomplete: "off",
+        value: Array.isArray(value) && value[i] ? String(value[i]) : null });
+      inputs.push(input);
+      wrap.appendChild(el("div", { class: "field" }, [el("label", { for: id, text: t("word_n", { n: i + 1 }) }), input]));
+    }
+    wrap.appendChild(el("button", { type: "button", class: "primary", text: t("send"), on: { click: function () {
+      if (!isOpen()) return;
+      var words = inputs.map(function (x) { return x.value.trim(); }).filter(Boolean);
+      if (!words.length) { setStatus(q.id, "error", t("text_required")); return; }
+      var prev = current(q.id);
+      submit(q.id, words, prev ? prev.text : null);
+    } } }));
+    return wrap;
+  }
+
+  function renderComments(q) {
+    var wrap = el("section", { class: "room-comments", id: "comments-" + q.id, "aria-label": t("comments") });
+    drawComments(q.id, wrap);
+    return wrap;
+  }
+
+  function drawComments(qid, wrap) {
+    wrap = wrap || document.getElementById("comments-" + qid);
+    if (!wrap) return;
+    L.keepFocus(wrap, function () {
+      L.clear(wrap);
+      wrap.appendChild(el("h2", { class: "comments-title", text: t("comments") }));
+      var list = L.sortComments(state.comments[qid] || []);
+      if (!list.length) { wrap.appendChild(el("p", { class: "meta", text: t("no_comments") })); return; }
+      var ul = el("ul", { class: "comment-list" });
+      list.forEach(function (c) {
+        var who = c.pseudonym || t("anonymous");
+        var mine = c.mine || state.mineIds[c.id];
+        var up = !!state.upvotes[c.id];
+        var li = el("li", { class: "comment" + (c.highlighted ? " highlighted" : ""), "data-comment-id": String(c.id) }, [
+          c.highlighted ? el("span", { class: "badge hl", text: t("highlighted") }) : null,
+          el("p", { class: "comment-text", text: c.text }),
+          el("p", { class: "comment-meta" }, [mine ? t("mine") : who, " · ", el("span", { class: "upvote-count", text: t("upvotes", { n: c.upvotes || 0 }) })]),
+        ]);
+        if (!mine) {
+          li.appendChild(el("button", { type: "button", class: "upvote", "aria-pressed": up ? "true" : "false",
+            "aria-label": t("upvote_of", { who: who }), "data-focus-key": "up-" + c.id,
+            on: { click: function () { upvote(c, !up); } } }, ["▲ ", t("upvote")]));
+        }
+        ul.appendChild(li);
+      });
+      wrap.appendChild(ul);
+    });
+  }
+
+  function upvote(comment, up) {
+    if (!socket || !socket.connected) { setStatus(comment.question_id, "error", t("offline_action")); return; }
+    L.request(socket, "upvote", { answer_id: comment.id, up: up }).then(function (res) {
+      if (!res.ok) { setStatus(comment.question_id, "error", t("not_saved", { message: (res.error || {}).message || "" })); return; }
+      if (res.up) state.upvotes[res.answer_id] = true; else delete state.upvotes[res.answer_id];
+      upsertComment({ id: res.answer_id, question_id: comment.question_id, upvotes: res.upvotes });
+    });
+  }
+
+  function upsertComment(c) {
+    var list = state.comments[c.question_id] || (state.comments[c.question_id] = []);
+    var found = list.filter(function (x) { return x.id === c.id; })[0];
+    if (found) Object.keys(c).forEach(function (k) { found[k] = c[k]; });
+    else if (c.text != null) list.push(c);
+    drawComments(c.question_id);
+  }
+
+  /* The protocol's `comment` broadcast has no `mine`: recognise ours by its text. */
+  function markMine(qid) {
+    var a = state.answers[qid];
+    (state.comments[qid] || []).forEach(function (c) {
+      if (a && a.text && c.text === a.text && !c.mine) { c.mine = true; state.mineIds[c.id] = true; }
+    });
+    drawComments(qid);
+  }
+
+  /* After a refusal or an answer from another tab: show the stored answer again. */
+  function syncQuestion(qid) {
+    var q = question(qid);
+    var old = document.getElementById("q-" + qid);
+    if (!q || !old) return;
+    var index = state.set.questions.indexOf(q);
+    old.parentNode.replaceChild(renderQuestion(q, index, !isOpen()), old);
+  }
+
+  function renderProfile(participant) {
+    var select = document.getElementById("group");
+    while (select.options.length > 1) select.remove(1);
+    state.groups.forEach(function (g) { select.appendChild(el("option", { value: g.key, text: g.label })); });
+    if (participant) {
+      document.getElementById("pseudonym").value = participant.pseudonym || "";
+      select.value = participant.group || "";
+    }
+  }
+
+  document.getElementById("profile-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var status = document.getElementById("profile-status");
+    if (!socket || !socket.connected) { status.textContent = t("offline_action"); return; }
+    var pseudonym = document.getElementById("pseudonym").value.trim().slice(0, 40);
+    var group = document.getElementById("group").value || null;
+    status.textContent = t("sending");
+    L.request(socket, "profile", { pseudonym: pseudonym || null, group: group }).then(function (res) {
+      status.textContent = res.ok ? t("profile_saved") : t("not_saved", { message: (res.error || {}).message || "" });
+    });
+  });
+
+  function showItem(agenda) {
+    var item = L.currentItem(agenda);
+    document.getElementById("current-item").textContent = item ? t("current_item", { title: item.title }) : "";
+  }
+
+  /* ---------- socket ---------- */
+
+  socket = L.connect("participant", {
+    snapshot: function (snap) {
+      if (snap.token) store(TOKEN_KEY, snap.token);
+      state.groups = snap.groups || [];
+      state.set = snap.open_set || null;
+      state.answers = snap.answers || {};
+      state.comments = snap.comments || {};
+      state.upvotes = {};
+      (snap.upvotes || []).forEach(function (id) { state.upvotes[id] = true; });
+      Object.keys(state.comments).forEach(function (qid) {
+        state.comments[qid].forEach(function (c) { if (c.mine) state.mineIds[c.id] = true; });
+      });
+      // An answer whose ack was lost may already be stored: drop it rather than resend.
+      Object.keys(pending).forEach(function (qid) {
+        var stored = state.answers[qid];
+        if (stored && stored.client_id === pending[qid].client_id) delete pending[qid];
+      });
+      store(PENDING_KEY, pending);
+      renderProfile(snap.participant);
+      showItem(snap.agenda);
+      render();
+      flushPending();
+    },
+    agenda: showItem,
+    question_set: function (set) {
+      var same = state.set && state.set.id === set.id;
+      if (set.state === "open" && !same) {
+        state.set = set; state.comments = {}; render();
+      } else if (same) {
+        var changed = state.set.state !== set.state;
+        state.set = set;
+        if (changed) render();
+      }
+    },
+    comment: function (c) {
+      if (question(c.question_id)) { upsertComment(c); markMine(c.question_id); }
+    },
+    comment_removed: function (c) {
+      var list = state.comments[c.question_id];
+      if (!list) return;
+      state.comments[c.question_id] = list.filter(function (x) { return x.id !== c.id; });
+      drawComments(c.question_id);
+    },
+    answer_saved: function (a) {
+      state.answers[a.question_id] = a;
+      if (!pending[a.question_id]) syncQuestion(a.question_id);
+    },
+    online: flushPending,
+  }, function () { return load(TOKEN_KEY, null); });
+})();

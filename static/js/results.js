@@ -1,0 +1,95 @@
+/* Results of a question set as plain HTML/CSS bars (projector and console).
+   Counts and percentages are always written as text; bars are decoration. */
+(function () {
+  "use strict";
+  var L = window.Live, t = L.t, el = L.el;
+
+  function bar(label, count, percent, extra) {
+    var fill = el("span", { class: "bar-fill" });
+    fill.style.width = Math.max(0, Math.min(100, percent || 0)) + "%";
+    return el("li", { class: "bar-row", "data-label": label, "data-count": String(count),
+      "data-percent": String(percent) }, [
+      el("span", { class: "bar-label", text: label }),
+      el("span", { class: "bar-track", "aria-hidden": "true" }, [fill]),
+      el("span", { class: "bar-value", text: extra || t("count_percent", { count: count, percent: L.number(percent || 0) }) }),
+    ]);
+  }
+
+  function comments(list, limit) {
+    if (!list || !list.length) return null;
+    var ul = el("ul", { class: "result-comments", "aria-label": t("comments") });
+    L.sortComments(list).slice(0, limit || 6).forEach(function (c) {
+      ul.appendChild(el("li", { class: "result-comment" + (c.highlighted ? " highlighted" : ""),
+        "data-comment-id": String(c.id), "data-upvotes": String(c.upvotes || 0) }, [
+        c.highlighted ? el("span", { class: "badge hl", text: t("highlighted") }) : null,
+        el("span", { class: "comment-text", text: c.text }),
+        el("span", { class: "comment-meta", text: (c.pseudonym || t("anonymous")) + " · " + t("upvotes", { n: c.upvotes || 0 }) }),
+      ]));
+    });
+    return ul;
+  }
+
+  function question(q, r) {
+    var box = el("section", { class: "result result-" + (r ? r.kind : q.kind), "data-question-id": String(q.id) }, [
+      el("h3", { class: "result-prompt", text: q.prompt }),
+      el("p", { class: "respondents", "data-respondents": String(r ? r.respondents : 0),
+        text: t("respondents", { n: r ? r.respondents : 0 }) }),
+    ]);
+    if (!r || !r.respondents) {
+      box.appendChild(el("p", { class: "meta", text: t("no_answers") }));
+      return box;
+    }
+    var kind = r.kind;
+    if (kind === "choice" || kind === "multi" || kind === "yesno") {
+      var ul = el("ul", { class: "bars" });
+      (r.options || []).forEach(function (o) {
+        var row = bar(o.label, o.count, o.percent);
+        if (o.key) row.setAttribute("data-key", o.key);
+        ul.appendChild(row);
+      });
+      box.appendChild(ul);
+    } else if (kind === "scale") {
+      box.appendChild(el("p", { class: "mean", text: t("mean", { value: L.number(r.mean) }) +
+        (r.median != null ? " · " + t("median", { value: L.number(r.median) }) : "") }));
+      var dist = el("ul", { class: "bars scale-bars" });
+      (r.distribution || []).forEach(function (d) { dist.appendChild(bar(String(d.value), d.count, d.percent)); });
+      box.appendChild(dist);
+    } else if (kind === "rank") {
+      var ol = el("ol", { class: "rank-results" });
+      var opts = (r.options || []).slice().sort(function (a, b) { return a.average_rank - b.average_rank; });
+      var worst = opts.length || 1;
+      opts.forEach(function (o) {
+        // Longer bar = better rank.
+        var pct = worst > 1 ? (worst - o.average_rank) / (worst - 1) * 100 : 100;
+        ol.appendChild(bar(o.label, o.average_rank, pct, t("average_rank", { value: L.number(o.average_rank) })));
+      });
+      box.appendChild(ol);
+    } else if (kind === "words") {
+      var words = (r.words || []).slice(0, 40);
+      var max = words.reduce(function (m, w) { return Math.max(m, w.count); }, 1);
+      var cloud = el("ul", { class: "word-cloud" });
+      words.forEach(function (w) {
+        var item = el("li", { class: "word", "data-count": String(w.count) }, [
+          el("span", { "aria-hidden": "true", text: w.word }),
+          el("span", { class: "visually-hidden", text: t("words_count", { word: w.word, n: w.count }) }),
+        ]);
+        item.style.fontSize = (1 + 2.2 * (w.count / max)).toFixed(2) + "em";
+        cloud.appendChild(item);
+      });
+      box.appendChild(cloud);
+    }
+    var c = comments(r.comments, kind === "open" ? 8 : 3);
+    if (c) box.appendChild(c);
+    return box;
+  }
+
+  /* Fill `container` with the results of `set` (its questions give the prompts). */
+  function render(container, set, results) {
+    L.clear(container);
+    var byId = {};
+    ((results && results.questions) || []).forEach(function (r) { byId[r.question_id] = r; });
+    (set.questions || []).forEach(function (q) { container.appendChild(question(q, byId[q.id])); });
+  }
+
+  window.LiveResults = { render: render };
+})();
