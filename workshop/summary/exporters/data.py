@@ -1,0 +1,98 @@
+"""The JSON export: everything structured, including the session definition, for other tools.
+
+Layout (``format`` ``workshop.session-export``, ``version`` 1)::
+
+    {"format", "version", "exported_at",
+     "session": <definition: header, agenda, groups, speakers, question sets with questions>,
+     "summary": <figures.session_summary: results per set/question/group, comments, conclusions>,
+     "answers": [{"set", "question", "question_id", "kind", "value", "text", "group",
+                  "updated_at", ("participant_id", "pseudonym" only when identified)}]}
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...extensions import db
+from ...models import Session
+from ...models._types import utcnow
+from .. import figures
+from .tabular import answer_query
+
+FORMAT = "workshop.session-export"
+VERSION = 1
+
+
+def session_export(session: Session, *, identify: bool = False) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": utcnow().isoformat(timespec="seconds"),
+        "session": session_definition(session),
+        "summary": figures.session_summary(session),
+        "answers": raw_answers(session, identify=identify),
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def session_definition(session: Session) -> dict[str, Any]:
+    """The session as defined (not its live state)."""
+    definition = figures.session_header(session)
+    definition.pop("status", None)
+    definition["groups"] = [{"key": g.key, "label": g.label} for g in session.stakeholder_groups]
+    definition["speakers"] = [
+        {"key": s.key, "name": s.name, "role": s.role, "organisation": s.organisation}
+        for s in session.speakers
+    ]
+    definition["question_sets"] = [
+        {
+            "id": qset.id,
+            "key": qset.key,
+            "title": qset.title,
+            "introduction": qset.introduction,
+            "questions": [q.settings() for q in qset.questions],
+        }
+        for qset in session.question_sets
+    ]
+    session_file = _session_file(session)
+    if session_file is not None:
+        definition["session_file"] = session_file
+    return definition
+
+
+def _session_file(session: Session) -> Any:
+    """The session-file dump (``workshop.sessions_files.dump_session``) when that exists."""
+    from ... import sessions_files
+
+    dump = getattr(sessions_files, "dump_session", None)
+    if dump is None:
+        return None
+    try:
+        return dump(session.slug)
+    except Exception:  # noqa: BLE001  (the export must not fail on a side dump)
+        return None
+
+
+def raw_answers(session: Session, *, identify: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    for answer, question, qset, participant, group in db.session.execute(answer_query(session)):
+        row = {
+            "set": qset.key,
+            "question": question.key,
+            "question_id": question.id,
+            "kind": question.kind.value,
+            "value": answer.value,
+            "text": None if answer.hidden else answer.text,
+            "hidden": answer.hidden,
+            "group": group.key if group else None,
+            "updated_at": answer.updated_at.isoformat(),
+        }
+        if identify:
+            row["participant_id"] = participant.id
+            row["pseudonym"] = participant.pseudonym
+        rows.append(row)
+    return rows

@@ -1,0 +1,107 @@
+"""Raw answers, one row per answer, anonymised unless asked otherwise (the CSV export)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ...extensions import db
+from ...labels import YESNO_LABELS, question_kind_label
+from ...models import Answer, Participant, Question, QuestionSet, Session, StakeholderGroup
+from ...models.enums import QuestionKind
+
+#: The columns, always; ``IDENTIFY_COLUMNS`` only when identification is asked explicitly.
+COLUMNS = ("set", "question", "kind", "answer", "comment", "group", "time")
+IDENTIFY_COLUMNS = ("participant_id", "pseudonym")
+
+
+def answer_query(session: Session):
+    """Every answer of the session with its question, set, participant and group."""
+    return (
+        select(Answer, Question, QuestionSet, Participant, StakeholderGroup)
+        .join(Question, Answer.question_id == Question.id)
+        .join(QuestionSet, Question.question_set_id == QuestionSet.id)
+        .join(Participant, Answer.participant_id == Participant.id)
+        .outerjoin(StakeholderGroup, Participant.group_id == StakeholderGroup.id)
+        .where(QuestionSet.session_id == session.id)
+        .order_by(QuestionSet.position, Question.position, Answer.id)
+    )
+
+
+def readable(question: Question, value: Any, text: str | None) -> str:
+    """An answer as a person reads it: option labels rather than indexes."""
+    kind = question.kind
+    options = question.options or []
+
+    def label(index: Any) -> str:
+        ok = isinstance(index, int) and 0 <= index < len(options)
+        return options[index] if ok else str(index)
+
+    if kind is QuestionKind.OPEN:
+        return text or ""
+    if value is None:
+        return ""
+    if kind is QuestionKind.CHOICE:
+        return label(value)
+    if kind is QuestionKind.MULTI:
+        return "; ".join(label(i) for i in value)
+    if kind is QuestionKind.RANK:
+        return " > ".join(label(i) for i in value)
+    if kind is QuestionKind.YESNO:
+        return str(YESNO_LABELS.get(value, value))
+    if kind is QuestionKind.WORDS:
+        return ", ".join(str(w) for w in value)
+    return str(value)
+
+
+def answer_rows(session: Session, *, identify: bool = False) -> list[dict[str, Any]]:
+    """One dict per answer. Moderated (hidden) texts are left out."""
+    rows = []
+    for answer, question, qset, participant, group in db.session.execute(answer_query(session)):
+        text = None if answer.hidden else answer.text
+        is_open = question.kind is QuestionKind.OPEN
+        row = {
+            "set": qset.title,
+            "question": question.prompt,
+            "kind": question_kind_label(question.kind),
+            "answer": readable(question, answer.value, text),
+            "comment": "" if is_open else (text or ""),
+            "group": group.label if group else "",
+            "time": answer.updated_at.isoformat(timespec="seconds"),
+        }
+        if identify:
+            row["participant_id"] = participant.id
+            row["pseudonym"] = participant.pseudonym
+        rows.append(row)
+    return rows
+
+
+def headers(identify: bool) -> dict[str, str]:
+    names = {
+        "set": _("Questionnaire"),
+        "question": _("Question"),
+        "kind": _("Type"),
+        "answer": _("Réponse"),
+        "comment": _("Commentaire"),
+        "group": _("Groupe d'acteurs"),
+        "time": _("Heure"),
+        "participant_id": _("Participant"),
+        "pseudonym": _("Pseudonyme"),
+    }
+    keys = COLUMNS + (IDENTIFY_COLUMNS if identify else ())
+    return {key: names[key] for key in keys}
+
+
+def to_csv(rows: list[dict[str, Any]], *, identify: bool | None = None) -> str:
+    if identify is None:
+        identify = bool(rows) and "pseudonym" in rows[0]
+    columns = headers(identify)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue()

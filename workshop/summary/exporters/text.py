@@ -1,0 +1,93 @@
+"""What every export writes of a question's results, as small tables of strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+
+from ...labels import ENDORSEMENT_LABELS
+from ...models.enums import EndorsementChoice
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def number(value: float | int | None) -> str:
+    """A figure the French way (3,5), without a useless ,0."""
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.2f}".rstrip("0").replace(".", ",")
+    return str(int(value))
+
+
+def percent(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",") + " %"
+
+
+def results_table(kind: str, results: dict[str, Any]) -> Table | None:
+    """The figures of one question as a table (None for open questions)."""
+    if kind in ("choice", "multi", "yesno"):
+        return Table(
+            [_("Option"), _("Réponses"), _("%")],
+            [[o["label"], str(o["count"]), percent(o["percent"])] for o in results["options"]],
+        )
+    if kind == "scale":
+        return Table(
+            [_("Valeur"), _("Réponses"), _("%")],
+            [
+                [str(d["value"]), str(d["count"]), percent(d["percent"])]
+                for d in results["distribution"]
+            ],
+        )
+    if kind == "rank":
+        return Table(
+            [_("Option"), _("Rang moyen")],
+            [[o["label"], number(o["average_rank"])] for o in results["options"]],
+        )
+    if kind == "words":
+        return Table(
+            [_("Mot"), _("Occurrences")], [[w["word"], str(w["count"])] for w in results["words"]]
+        )
+    return None
+
+
+def respondents_line(results: dict[str, Any]) -> str:
+    n = results.get("respondents", 0)
+    line = _("%(n)d répondant(s)", n=n)
+    if results.get("kind") == "scale" and n:
+        line += " · " + _(
+            "moyenne %(mean)s, médiane %(median)s",
+            mean=number(results.get("mean")),
+            median=number(results.get("median")),
+        )
+    return line
+
+
+def group_line(entry: dict[str, Any], kind: str) -> str:
+    """A group's figures in one line (or « moins de 3 réponses »)."""
+    if entry["suppressed"]:
+        return f"{entry['label']} : " + _("moins de 3 réponses")
+    results = entry["results"]
+    parts = [respondents_line(results)]
+    table = results_table(kind, results)
+    if table and kind != "words":
+        parts.append(", ".join(f"{row[0]} {' / '.join(row[1:])}" for row in table.rows))
+    elif kind == "words":
+        parts.append(", ".join(f"{w['word']} ({w['count']})" for w in results["words"][:10]))
+    return f"{entry['label']} : " + " — ".join(parts)
+
+
+def endorsement_line(tally: dict[str, Any]) -> str:
+    if tally["vote_state"] == "none" and not tally["total"]:
+        return _("Non soumise au vote de la salle.")
+    counts = ", ".join(
+        f"{ENDORSEMENT_LABELS[choice]} : {tally['counts'][choice.value]}"
+        for choice in EndorsementChoice
+    )
+    return _("Avis de la salle (%(n)d) : ", n=tally["total"]) + counts

@@ -1,0 +1,162 @@
+"""The Word report (python-docx): title block, agenda, a results table per question,
+comments, conclusions with their endorsement."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentType
+from flask_babel import gettext as _
+
+from ...labels import agenda_kind_label
+from .text import (
+    Table,
+    endorsement_line,
+    group_line,
+    respondents_line,
+    results_table,
+)
+
+
+def _save(document: DocumentType) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _table(document: DocumentType, t: Table) -> None:
+    grid = document.add_table(rows=1, cols=len(t.headers))
+    grid.style = "Table Grid"
+    for cell, header in zip(grid.rows[0].cells, t.headers, strict=True):
+        cell.text = header
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in t.rows:
+        cells = grid.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = value
+
+
+def session_report(summary: dict[str, Any]) -> bytes:
+    document = Document()
+    _title_block(document, summary["session"])
+    _agenda(document, summary["session"])
+    for qset in summary["sets"]:
+        _set(document, qset)
+    if summary["conclusions"]:
+        document.add_heading(_("Conclusions de l'atelier"), level=1)
+        for conclusion in summary["conclusions"]:
+            _conclusion(document, conclusion)
+    return _save(document)
+
+
+def _title_block(document: DocumentType, session: dict[str, Any]) -> None:
+    document.add_heading(session["title"], level=0)
+    meta = [v for v in (session["date"], session["place"], session["organiser"]) if v]
+    if meta:
+        document.add_paragraph(" · ".join(meta))
+    for key, label in (
+        ("theme_statement", _("Enjeu")),
+        ("objective", _("Objectif")),
+        ("method", _("Méthode")),
+    ):
+        if session.get(key):
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{label}. ").bold = True
+            paragraph.add_run(session[key])
+
+
+def _agenda(document: DocumentType, session: dict[str, Any]) -> None:
+    if not session["agenda"]:
+        return
+    document.add_heading(_("Ordre du jour"), level=1)
+    for item in session["agenda"]:
+        when = f"{item['planned_start']} · " if item["planned_start"] else ""
+        speakers = f" ({', '.join(item['speakers'])})" if item["speakers"] else ""
+        document.add_paragraph(
+            f"{when}{agenda_kind_label(item['kind'])} — {item['title']}{speakers}",
+            style="List Number",
+        )
+
+
+def _set(document: DocumentType, qset: dict[str, Any]) -> None:
+    document.add_heading(qset["title"], level=1)
+    document.add_paragraph(_("%(n)d répondant(s) à ce questionnaire.", n=qset["respondents"]))
+    for number, question in enumerate(qset["questions"], start=1):
+        _question(document, number, question)
+    if qset["conclusions"]:
+        document.add_heading(_("Conclusions"), level=2)
+        for conclusion in qset["conclusions"]:
+            _conclusion(document, conclusion)
+
+
+def _question(document: DocumentType, number: int, question: dict[str, Any]) -> None:
+    results = question["results"]
+    document.add_heading(f"{number}. {question['prompt']}", level=2)
+    paragraph = document.add_paragraph()
+    paragraph.add_run(str(question["kind_label"])).italic = True
+    paragraph.add_run(" — " + respondents_line(results))
+    t = results_table(question["kind"], results)
+    if t is not None and t.rows:
+        _table(document, t)
+    if question["by_group"] and question["kind"] != "open":
+        document.add_paragraph().add_run(_("Par groupe d'acteurs")).bold = True
+        for entry in question["by_group"]:
+            line = group_line(entry, question["kind"])
+            document.add_paragraph(line, style="List Bullet")
+    if question["comments"]:
+        document.add_paragraph().add_run(_("Commentaires")).bold = True
+        for comment in question["comments"]:
+            mark = "★ " if comment["highlighted"] else ""
+            votes = f" (+{comment['upvotes']})" if comment["upvotes"] else ""
+            document.add_paragraph(f"{mark}{comment['text']}{votes}", style="List Bullet")
+
+
+def _conclusion(document: DocumentType, conclusion: dict[str, Any]) -> None:
+    document.add_paragraph(conclusion["text"], style="Intense Quote")
+    if conclusion["questions"]:
+        document.add_paragraph(
+            _("Repose sur les questions : ")
+            + "; ".join(q["prompt"] for q in conclusion["questions"])
+        )
+    if conclusion["comments"]:
+        document.add_paragraph(_("Repose sur les commentaires :"))
+        for comment in conclusion["comments"]:
+            document.add_paragraph(f"« {comment['text']} »", style="List Bullet")
+    tally = conclusion["endorsement"]
+    document.add_paragraph(endorsement_line(tally))
+    if tally["amendments"]:
+        document.add_paragraph(_("Amendements proposés :"))
+        for amendment in tally["amendments"]:
+            document.add_paragraph(amendment, style="List Bullet")
+
+
+def programme_report(header: dict[str, Any], summaries: list[dict[str, Any]]) -> bytes:
+    document = Document()
+    document.add_heading(header["title"], level=0)
+    for key in ("organiser", "description", "objective"):
+        if header.get(key):
+            document.add_paragraph(header[key])
+    for summary in summaries:
+        session = summary["session"]
+        document.add_heading(session["title"], level=1)
+        meta = [v for v in (session["date"], session["place"]) if v]
+        if meta:
+            document.add_paragraph(" · ".join(meta))
+        found = False
+        for qset in summary["sets"]:
+            if qset["conclusions"]:
+                found = True
+                document.add_heading(qset["title"], level=2)
+                for conclusion in qset["conclusions"]:
+                    _conclusion(document, conclusion)
+        if summary["conclusions"]:
+            found = True
+            document.add_heading(_("Conclusions de l'atelier"), level=2)
+            for conclusion in summary["conclusions"]:
+                _conclusion(document, conclusion)
+        if not found:
+            document.add_paragraph(_("Pas encore de conclusions."))
+    return _save(document)

@@ -1,0 +1,191 @@
+"""The debate summary as plain data: what the summary page, its JSON feed and every export show.
+
+The arithmetic (counts, percentages, mean, median, average rank, word frequencies, comment order)
+lives in ``workshop.services.results``; this module assembles it per question set, per question
+and per stakeholder group, adds the conclusions with their links and tally, and enforces the
+anonymity threshold: a group with fewer than :data:`MIN_GROUP_RESPONDENTS` respondents on a
+question gets no figures at all (not even its count), only ``{"suppressed": true}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..labels import question_kind_label
+from ..models import Answer, Conclusion, Participant, Question, QuestionSet, Session
+from ..services import results
+from ..services.conclusions import tally
+
+#: Below this many respondents on a question, a group's figures are withheld.
+MIN_GROUP_RESPONDENTS = 3
+
+#: Keys of a question's results that are figures (what suppression removes).
+FIGURE_KEYS = ("respondents", "options", "mean", "median", "distribution", "words")
+
+
+def set_results(qset: QuestionSet, participant_ids: Collection[int] | None = None) -> dict:
+    """``<results>`` of a set (docs/protocol.md), optionally for some participants only."""
+    return results.set_results(qset, participant_ids=participant_ids)
+
+
+def session_summary(session: Session) -> dict[str, Any]:
+    """Everything the summary shows, JSON-ready."""
+    members = group_members(session)
+    conclusions = _conclusions(session)
+    return {
+        "session": session_header(session),
+        "groups": [{"key": g.key, "label": g.label} for g in session.stakeholder_groups],
+        "min_group_respondents": MIN_GROUP_RESPONDENTS,
+        "sets": [
+            _set_summary(qset, members, conclusions.get(qset.id, []))
+            for qset in session.question_sets
+        ],
+        "conclusions": conclusions.get(None, []),
+    }
+
+
+def session_header(session: Session) -> dict[str, Any]:
+    return {
+        "code": session.code,
+        "slug": session.slug,
+        "title": session.title,
+        "date": session.date.isoformat() if session.date else None,
+        "place": session.place,
+        "organiser": session.organiser,
+        "status": session.status.value,
+        "theme": session.theme.title if session.theme else None,
+        "theme_statement": session.theme_statement,
+        "objective": session.objective,
+        "method": session.method,
+        "agenda": [
+            {
+                "position": item.position,
+                "kind": item.kind.value,
+                "title": item.title,
+                "text": item.text,
+                "planned_start": item.planned_start.strftime("%H:%M")
+                if item.planned_start
+                else None,
+                "duration_min": item.duration_min,
+                "speakers": [s.name for s in item.speakers],
+                "question_set_id": item.question_set_id,
+            }
+            for item in session.agenda
+        ],
+    }
+
+
+def group_members(session: Session) -> dict[tuple[str, str], list[int]]:
+    """Participant ids of each stakeholder group of the session, by (group key, label)."""
+    groups = {g.id: (g.key, g.label) for g in session.stakeholder_groups}
+    members: dict[tuple[str, str], list[int]] = {group: [] for group in groups.values()}
+    rows = db.session.execute(
+        select(Participant.id, Participant.group_id).where(Participant.session_id == session.id)
+    )
+    for participant_id, group_id in rows:
+        if group_id in groups:
+            members[groups[group_id]].append(participant_id)
+    return members
+
+
+def _set_summary(
+    qset: QuestionSet,
+    members: dict[tuple[str, str], list[int]],
+    conclusions: list[dict[str, Any]],
+) -> dict[str, Any]:
+    overall = set_results(qset)
+    per_group = {group: _by_question(set_results(qset, ids)) for group, ids in members.items()}
+    results = _by_question(overall)
+    return {
+        "id": qset.id,
+        "key": qset.key,
+        "title": qset.title,
+        "introduction": qset.introduction,
+        "state": qset.state.value,
+        "respondents": overall["respondents"],
+        "questions": [
+            _question_summary(q, results.get(q.id, {}), per_group) for q in qset.questions
+        ],
+        "conclusions": conclusions,
+    }
+
+
+def _by_question(results: dict) -> dict[int, dict]:
+    return {q["question_id"]: q for q in results["questions"]}
+
+
+def _question_summary(
+    question: Question, result: dict, per_group: dict[tuple[str, str], dict[int, dict]]
+) -> dict[str, Any]:
+    data = question.settings()
+    data["kind_label"] = question_kind_label(question.kind)
+    data["results"] = figures_only(result)
+    data["comments"] = list(result.get("comments", []))
+    data["by_group"] = [
+        group_figures(key, label, results.get(question.id, {}))
+        for (key, label), results in per_group.items()
+    ]
+    return data
+
+
+def figures_only(result: dict) -> dict[str, Any]:
+    """A question's figures, without its comments."""
+    return {k: v for k, v in result.items() if k != "comments"}
+
+
+def group_figures(group_key: str, label: str, result: dict) -> dict[str, Any]:
+    """A group's figures on one question, or ``suppressed`` under the anonymity threshold.
+
+    A suppressed entry holds no figure at all, not even the number of respondents.
+    """
+    entry: dict[str, Any] = {"group": group_key, "label": label}
+    if result.get("respondents", 0) < MIN_GROUP_RESPONDENTS:
+        return {**entry, "suppressed": True}
+    return {**entry, "suppressed": False, "results": figures_only(result)}
+
+
+def _conclusions(session: Session) -> dict[int | None, list[dict[str, Any]]]:
+    rows = db.session.scalars(
+        select(Conclusion)
+        .where(Conclusion.session_id == session.id)
+        .order_by(Conclusion.created_at, Conclusion.id)
+    ).all()
+    by_set: dict[int | None, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_set.setdefault(row.question_set_id, []).append(conclusion_data(row))
+    return by_set
+
+
+def conclusion_data(conclusion: Conclusion) -> dict[str, Any]:
+    question_ids = [link.question_id for link in conclusion.links if link.question_id]
+    answer_ids = [link.answer_id for link in conclusion.links if link.answer_id]
+    questions = db.session.scalars(
+        select(Question).where(Question.id.in_(question_ids)).order_by(Question.position)
+    ).all()
+    answers = db.session.scalars(
+        select(Answer).where(Answer.id.in_(answer_ids)).order_by(Answer.id)
+    ).all()
+    return {
+        "id": conclusion.id,
+        "question_set_id": conclusion.question_set_id,
+        "text": conclusion.text,
+        "questions": [{"id": q.id, "key": q.key, "prompt": q.prompt} for q in questions],
+        "comments": [
+            {"id": a.id, "question_id": a.question_id, "text": a.text}
+            for a in answers
+            if not a.hidden
+        ],
+        "endorsement": tally(conclusion),
+    }
+
+
+def fingerprint(summary: dict[str, Any]) -> str:
+    """A short digest of the summary: the page redraws only when it changed."""
+    raw = json.dumps(summary, sort_keys=True, default=str).encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
