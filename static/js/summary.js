@@ -1,0 +1,57 @@
+// Debate summary: poll /summary/<CODE>.json and redraw the figures when they changed.
+// The conclusion forms sit outside the redrawn part, so typing is never disturbed.
+(function () {
+  "use strict";
+  var INTERVAL_MS = 4000;
+  var box = document.getElementById("live-results");
+  var status = document.getElementById("live-status");
+  if (!box || !window.fetch) { return; }
+  var url = box.getAttribute("data-feed");
+  var fingerprint = box.getAttribute("data-fingerprint");
+  var timer = null;
+  var lang = document.documentElement.lang || "fr";
+  var text = {
+    fr: { updated: "Mis à jour à ", stale: "Mise à jour impossible ; nouvel essai bientôt." },
+    nl: { updated: "Bijgewerkt om ", stale: "Bijwerken mislukt; nieuwe poging binnenkort." },
+    de: { updated: "Aktualisiert um ", stale: "Aktualisierung fehlgeschlagen; neuer Versuch bald." },
+    en: { updated: "Updated at ", stale: "Update failed; retrying soon." }
+  }[lang] || null;
+  text = text || { updated: "Mis à jour à ", stale: "Mise à jour impossible ; nouvel essai bientôt." };
+
+  function say(message, stale) {
+    if (!status) { return; }
+    status.textContent = message;
+    status.classList.toggle("stale", !!stale);
+  }
+
+  function poll() {
+    timer = null;
+    if (document.hidden) { return schedule(); }
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (data) {
+        if (data.fingerprint !== fingerprint) {
+          fingerprint = data.fingerprint;
+          var open = {};
+          box.querySelectorAll("details[id], details").forEach(function (d, i) { open[i] = d.open; });
+          box.innerHTML = data.html;  // server-rendered with autoescaping
+          box.querySelectorAll("details").forEach(function (d, i) { if (i in open) { d.open = open[i]; } });
+        }
+        say(text.updated + new Date().toLocaleTimeString(lang), false);
+      })
+      .catch(function () { say(text.stale, true); })
+      .then(schedule);
+  }
+
+  function schedule() {
+    if (timer === null) { timer = window.setTimeout(poll, INTERVAL_MS); }
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && timer !== null) { window.clearTimeout(timer); timer = null; poll(); }
+  });
+  schedule();
+})();
