@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -375,3 +377,17 @@ def test_session_file_alone_keeps_its_place_in_the_programme(app, tmp_path):
     report = load_paths([files[1]])
     assert str(report) == "0 programmes, 1 session (1 unchanged)"
     assert snapshot() == before
+
+
+def test_the_documented_example_loads(app, tmp_path):
+    doc = (SEED_FILES[0].parents[1] / "docs" / "session-format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.S)
+    assert len(blocks) == 2
+    paths = [write(tmp_path, f"example-{n}.yaml", block) for n, block in enumerate(blocks)]
+    report = load_paths(paths)
+    assert str(report) == "1 programme (1 created), 2 sessions (2 created)"
+    session = db.session.scalar(select(Session).where(Session.slug == "atelier-exemple"))
+    assert session.code == "NAM4UR"
+    assert [q.kind.value for q in session.question_sets[0].questions] == [
+        "choice", "yesno", "multi", "rank", "scale", "words", "open",
+    ]  # fmt: skip
