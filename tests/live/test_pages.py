@@ -1,0 +1,343 @@
+"""Pages of the live session: join, phone, projector, console, handout, QR code, page weight."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import zlib
+from html.parser import HTMLParser
+
+import pytest
+
+from tests import builders
+from workshop.live import tokens
+from workshop.live.qr import qr_svg
+
+#: The phone page, with everything it loads, must fit in this many bytes once compressed.
+PHONE_BUDGET = 60 * 1024
+
+
+@pytest.fixture
+def session(app):
+    return builders.gen_session()
+
+
+def _data_block(html: str, block_id: str) -> dict:
+    match = re.search(
+        rf'<script type="application/json" id="{block_id}">(.*?)</script>', html, re.S
+    )
+    assert match, block_id
+    return json.loads(match.group(1))
+
+
+class _Assets(HTMLParser):
+    """Every stylesheet, script and image a page references."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline_scripts: list[str] = []
+        self._in_script: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "icon", "preload", "modulepreload"):
+            self.urls.append(attrs["href"])
+        elif tag in ("script", "img") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        elif tag == "script":
+            self._in_script = attrs
+
+    def handle_data(self, data):
+        if self._in_script is not None:
+            self.inline_scripts.append(self._in_script.get("type", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = None
+
+
+# --- join --------------------------------------------------------------------------------------
+
+
+def test_join_form(client):
+    response = client.get("/join")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'name="code"' in page
+    assert '<label for="join-code">' in page
+
+
+def test_join_post_good_code_redirects_whatever_the_case_and_dashes(client, session):
+    messy = f" {session.code[:3].lower()}-{session.code[3:]} "
+    response = client.post("/join", data={"code": messy})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/j/{session.code}")
+
+
+def test_join_get_with_code_redirects(client, session):
+    response = client.get(f"/join?code={session.code.lower()}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/j/{session.code}")
+
+
+def test_join_post_unknown_code_says_so(client, session):
+    response = client.post("/join", data={"code": "XXXXXX"})
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Aucun atelier" in page
+    assert "XXXXXX" in page
+    assert 'aria-invalid="true"' in page
+    assert 'name="code"' in page  # the form again, to retry
+
+
+def test_join_post_empty_code(client):
+    response = client.post("/join", data={"code": "  - "})
+    assert response.status_code == 400
+    assert "Saisissez le code" in response.get_data(as_text=True)
+
+
+def test_join_post_needs_no_csrf_token(csrf_app, session):
+    response = csrf_app.test_client().post("/join", data={"code": session.code})
+    assert response.status_code == 302
+
+
+# --- phone -------------------------------------------------------------------------------------
+
+
+def test_phone_page(client, session):
+    response = client.get(f"/j/{session.code}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert session.title in page
+    assert "En attente de l'animateur" in page
+    config = _data_block(page, "live-config")
+    assert config["code"] == session.code
+    assert config["role"] == "participant"
+    strings = _data_block(page, "i18n")
+    assert strings["saved"] == "Enregistré ✓"
+    assert 'id="conn"' in page
+    assert 'aria-live="polite"' in page
+    assert "phone.js" in page
+    assert "socket.io.min.js" in page
+
+
+def test_phone_cookie_is_set_once_and_stays(client, session):
+    from workshop.extensions import db
+    from workshop.models import Participant
+
+    first = client.get(f"/j/{session.code}")
+    cookie = first.headers.get("Set-Cookie", "")
+    assert cookie.startswith(f"{tokens.COOKIE_NAME}=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    signed = client.get_cookie(tokens.COOKIE_NAME).value
+    assert tokens.unsign(signed)
+
+    second = client.get(f"/j/{session.code}")
+    assert second.status_code == 200
+    assert "Set-Cookie" not in second.headers
+    assert client.get_cookie(tokens.COOKIE_NAME).value == signed
+    assert db.session.query(Participant).count() == 0  # no row on GET
+
+
+def test_phone_replaces_a_tampered_cookie(client, session):
+    client.set_cookie(tokens.COOKIE_NAME, "forged.value")
+    response = client.get(f"/j/{session.code}")
+    assert response.headers["Set-Cookie"].startswith(f"{tokens.COOKIE_NAME}=")
+    assert tokens.unsign(client.get_cookie(tokens.COOKIE_NAME).value)
+
+
+def test_phone_code_in_lower_case_redirects(client, session):
+    response = client.get(f"/j/{session.code.lower()}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/j/{session.code}")
+
+
+def test_phone_unknown_code_is_a_friendly_404_with_the_form(client, session):
+    response = client.get("/j/ZZZZZZ")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "ZZZZZZ" in page
+    assert 'name="code"' in page
+    assert "Set-Cookie" not in response.headers
+
+
+def test_phone_page_has_no_inline_code(client, session):
+    page = client.get(f"/j/{session.code}").get_data(as_text=True)
+    parser = _Assets()
+    parser.feed(page)
+    assert set(parser.inline_scripts) <= {"application/json"}
+    assert not re.search(r"\son[a-z]+=", page)  # no inline event handlers
+
+
+def _fetch(client, url: str, headers=None):
+    """GET ``url``; static files are streamed, so the response is closed once read."""
+    response = client.get(url, headers=headers or {})
+    response.get_data()
+    response.close()
+    assert response.status_code == 200, url
+    return response
+
+
+def test_phone_page_weight_under_60_kb(client, session):
+    """Measured: the page and every asset it references, as served to a browser (which accepts
+    at least gzip and deflate) and, separately, gzipped at level 6."""
+    accept = {"Accept-Encoding": "gzip, deflate"}
+    page = _fetch(client, f"/j/{session.code}", accept)
+    parser = _Assets()
+    parser.feed(gzip.decompress(page.data).decode())
+    urls = parser.urls
+    assert any(u.endswith("socket.io.min.js") for u in urls)
+    assert any(u.endswith("phone.js") for u in urls)
+    assert any(u.endswith(".css") for u in urls)
+
+    transferred = {f"/j/{session.code}": len(page.data)}
+    gzipped = {f"/j/{session.code}": len(gzip.compress(gzip.decompress(page.data), 6))}
+    assert page.headers["Content-Encoding"] == "gzip"
+    for url in urls:
+        served = _fetch(client, url, accept)
+        raw = _fetch(client, url).data
+        assert served.headers.get("Content-Encoding") in ("gzip", "deflate"), url
+        decoded = (
+            gzip.decompress(served.data)
+            if served.headers["Content-Encoding"] == "gzip"
+            else zlib.decompress(served.data)
+        )
+        assert decoded == raw, url
+        transferred[url] = len(served.data)
+        gzipped[url] = len(gzip.compress(raw, 6))
+    total_served, total_gzip = sum(transferred.values()), sum(gzipped.values())
+    print(f"phone page weight: served {total_served} B, gzip -6 {total_gzip} B: {transferred}")
+    assert total_served <= PHONE_BUDGET
+    assert total_gzip <= PHONE_BUDGET
+
+
+# --- projector, handout, QR --------------------------------------------------------------------
+
+
+def test_screen_page(client, session):
+    response = client.get(f"/screen/{session.code}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert session.title in page
+    for item in session.agenda:
+        assert item.title in page
+    assert f'data-join-url="http://localhost/j/{session.code}"' in page
+    assert f">{session.code}<" in page
+    assert "<svg" in page
+    assert 'class="qr"' in page
+    assert 'aria-live="polite"' in page
+    assert _data_block(page, "live-config")["role"] == "screen"
+    assert "Set-Cookie" not in response.headers  # public, read-only: no participant
+
+
+def test_screen_unknown_code(client, session):
+    assert client.get("/screen/ZZZZZZ").status_code == 404
+
+
+def test_public_url_is_used_when_configured(app, client, session):
+    app.config["PUBLIC_URL"] = "https://atelier.example.be/live/"
+    page = client.get(f"/screen/{session.code}").get_data(as_text=True)
+    assert f'data-join-url="https://atelier.example.be/live/j/{session.code}"' in page
+
+
+def test_handout(client, session):
+    response = client.get(f"/screen/{session.code}/handout")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert session.title in page
+    assert session.place in page
+    assert "2008-12-03" in page  # the <time datetime>
+    assert session.code in page
+    assert f"http://localhost/j/{session.code}" in page
+    assert "<svg" in page
+
+
+def test_qr_svg_encodes_the_join_url(client, app, session):
+    response = client.get(f"/j/{session.code}/qr.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert response.cache_control.public
+    assert response.cache_control.max_age > 0
+    svg = response.get_data(as_text=True)
+    assert svg.startswith("<svg")
+    assert svg.rstrip().endswith("</svg>")
+    url = f"http://localhost/j/{session.code}"
+    assert f'data-qr-data="{url}"' in svg
+    with app.test_request_context("/"):
+        assert svg == qr_svg(url)  # the same data gives the same modules
+        assert svg != qr_svg(url + "X")
+    # Quiet zone of 4 modules: nothing drawn before x=4 or y=4.
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    path = re.search(r'<path d="([^"]+)"', svg).group(1)
+    coords = [tuple(map(int, m)) for m in re.findall(r"M(\d+),(\d+)", path)]
+    assert min(x for x, _ in coords) == 4
+    assert min(y for _, y in coords) == 4
+    assert max(x for x, _ in coords) == size - 5
+    assert max(y for _, y in coords) == size - 5
+
+
+def test_qr_error_correction_is_m_or_better(app):
+    import qrcode.constants
+
+    from workshop.live.qr import make_qr
+
+    qr = make_qr("http://localhost/j/ACDEFG")
+    assert qr.error_correction in (
+        qrcode.constants.ERROR_CORRECT_M,
+        qrcode.constants.ERROR_CORRECT_Q,
+        qrcode.constants.ERROR_CORRECT_H,
+    )
+    assert qr.border >= 4
+
+
+def test_qr_svg_is_cacheable(client, session):
+    first = client.get(f"/j/{session.code}/qr.svg")
+    again = client.get(
+        f"/j/{session.code}/qr.svg", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_qr_svg_unknown_code(client, session):
+    assert client.get("/j/ZZZZZZ/qr.svg").status_code == 404
+
+
+# --- console -----------------------------------------------------------------------------------
+
+
+def test_console_requires_login(client, session):
+    response = client.get(f"/host/{session.code}")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_console_for_a_facilitator(client, auth, facilitator, session):
+    assert auth.login().status_code == 302
+    response = client.get(f"/host/{session.code}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert session.title in page
+    assert 'id="agenda-next"' in page
+    assert "<button" in page
+    assert _data_block(page, "live-config")["role"] == "console"
+    strings = _data_block(page, "i18n")
+    assert strings["open"] == "Ouvrir"
+    assert strings["reveal"] == "Afficher les résultats"
+    for qset in session.question_sets:
+        assert qset.title in page
+
+
+def test_console_unknown_code(client, auth, organiser):
+    auth.login(username="organiser")
+    assert client.get("/host/ZZZZZZ").status_code == 404
+
+
+def test_strings_follow_the_browser_language(client, session):
+    page = client.get(f"/j/{session.code}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert '<html lang="en">' in page
+    assert _data_block(page, "i18n")["saved"]  # translated or French fallback, never empty
