@@ -58,7 +58,9 @@ def room(app):
                 text = f"Réponse ouverte n° {index}"
             elif rng.random() < 0.3:
                 text = f"Commentaire {index} sur {question.key}"
-            answer = gen_answer(participant, question, random_value(question, rng), text)
+            answer = gen_answer(
+                participant, question, random_value(question, rng), text, commit=False
+            )
             if text:
                 comments.append(answer)
     # Moderation and upvotes.

@@ -26,7 +26,13 @@ def gen_participant(session: Session, group: str | None = None, pseudonym: str =
 
 
 def gen_answer(
-    participant: Participant, question: Question, value=None, text: str | None = None, **kw
+    participant: Participant,
+    question: Question,
+    value=None,
+    text: str | None = None,
+    *,
+    commit: bool = True,
+    **kw,
 ) -> Answer:
     answer = Answer(
         participant_id=participant.id,
@@ -37,7 +43,10 @@ def gen_answer(
         **kw,
     )
     db.session.add(answer)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return answer
 
 

@@ -1,0 +1,84 @@
+"""HTTP downloads and the ``workshop export`` command."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from docx import Document
+
+from tests import builders
+from workshop.services import conclusions as conclusion_service
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype"),
+    [
+        ("md", "text/markdown"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("csv", "text/csv"),
+        ("json", "application/json"),
+        ("html", "text/html"),
+    ],
+)
+def test_download(client, auth, facilitator, room, fmt, mimetype):
+    auth.login()
+    response = client.get(f"/summary/{room.code}/export.{fmt}")
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert response.headers["Cache-Control"] == "no-store"
+    if fmt != "html":
+        assert f"{room.slug}-{room.code}.{fmt}" in response.headers["Content-Disposition"]
+
+
+def test_download_unknown_format_and_identify(client, auth, facilitator, room):
+    auth.login()
+    assert client.get(f"/summary/{room.code}/export.pdf").status_code == 404
+    plain = client.get(f"/summary/{room.code}/export.csv").get_data(as_text=True)
+    identified = client.get(f"/summary/{room.code}/export.csv?identify=1").get_data(as_text=True)
+    assert "Pseudonyme" not in plain
+    assert "Pseudonyme" in identified
+
+
+def test_cli_export_session(runner, room, tmp_path):
+    out = tmp_path / "report.docx"
+    result = runner.invoke(args=["export", room.code, "--format", "docx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    assert any(room.question_sets[0].questions[0].prompt in p.text for p in document.paragraphs)
+    result = runner.invoke(args=["export", room.code, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["session"]["code"] == room.code
+
+
+def test_cli_export_errors(runner, room):
+    assert runner.invoke(args=["export", "ZZZZZZ"]).exit_code != 0
+    assert runner.invoke(args=["export"]).exit_code != 0
+    assert runner.invoke(args=["export", "--programme", "x", "--format", "csv"]).exit_code != 0
+
+
+def test_cli_export_programme(runner, app, tmp_path):
+    programme = builders.gen_programme(slug="cycle")
+    theme = builders.gen_theme(programme)
+    first = builders.gen_session(title="Premier atelier", programme=programme, theme=theme)
+    second = builders.gen_session(title="Second atelier", programme=programme, theme=theme)
+    builders.gen_session(title="Hors cycle")
+    conclusion_service.save_conclusion(first, text="Conclusion du premier.")
+    conclusion_service.save_conclusion(
+        second, text="Conclusion du second.", question_set_id=second.question_sets[0].id
+    )
+    result = runner.invoke(args=["export", "--programme", "cycle", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "Premier atelier" in text
+    assert "Conclusion du premier." in text
+    assert "Conclusion du second." in text
+    assert "Hors cycle" not in text
+    out = tmp_path / "cycle.docx"
+    result = runner.invoke(
+        args=["export", "--programme", "cycle", "--format", "docx", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    paragraphs = [p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs]
+    assert "Conclusion du second." in paragraphs
