@@ -1,0 +1,202 @@
+"""``python -m bench run --phones N --json FILE``: benchmark the live server (see
+docs/performance.md).
+
+By default the same workload runs, in the same invocation, first against the bare baseline
+(``bench/baseline_server.py``) and then against ours (``workshop serve``), and the CPU ratio
+ours / baseline is reported. ``--server baseline`` benchmarks the baseline alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .phones import raise_fd_limit
+from .runner import Options, run_against
+from .servers import REPO, start_baseline, start_workshop
+
+#: (label, key, target for ours) of the printed table.
+TABLE = [
+    ("phones connected", "connected", None),
+    ("connect p99 ms", "connect_p99_ms", None),
+    ("push p50 ms", "push_p50_ms", None),
+    ("push p95 ms", "push_p95_ms", None),
+    ("push p99 ms", "push_p99_ms", "≤ 250"),
+    ("paced ack p50 ms", "ack_p50_ms", None),
+    ("paced ack p99 ms", "ack_p99_ms", "≤ 250"),
+    ("burst answers/s", "votes_per_s", "≥ 2,000"),
+    ("burst ack p99 ms", "burst_ack_p99_ms", None),
+    ("lost", "lost", "0"),
+    ("duplicated", "duplicated", "0"),
+    ("errors", "error_count", "0"),
+    ("server CPU s", "server_cpu_s", None),
+    ("server peak RSS MB", "server_rss_mb", None),
+    ("client CPU s", "client_cpu_s", None),
+]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the benchmark")
+    run.add_argument("--phones", type=int, required=True, help="number of phones")
+    run.add_argument("--json", type=Path, help="write the figures to this file")
+    run.add_argument("--processes", type=int, default=1, help="server processes (ours)")
+    run.add_argument("--client-procs", type=int, help="client processes (default: 1 per 500)")
+    run.add_argument("--skip-baseline", action="store_true", help="benchmark ours only")
+    run.add_argument(
+        "--server",
+        choices=("workshop", "baseline"),
+        default="workshop",
+        help="'baseline': benchmark the bare baseline alone (no comparison)",
+    )
+    run.add_argument("--paced-seconds", type=float, default=10.0)
+    run.add_argument("--push-rounds", type=int, default=3, help="set_open pushes to measure")
+    run.add_argument("--wave", type=int, default=50, help="phones connecting at once per process")
+    run.add_argument("--seed", type=int, default=1)
+    run.add_argument("--database-url", help="WORKSHOP_DATABASE_URL for ours (default: SQLite)")
+    run.add_argument("--message-queue", help="WORKSHOP_MESSAGE_QUEUE for ours")
+    run.add_argument(
+        "--baseline-journal",
+        choices=("delete", "wal"),
+        default="delete",
+        help="SQLite journal mode of the baseline (default: delete, SQLite's default)",
+    )
+    run.add_argument("--keep", action="store_true", help="keep the temporary folder and logs")
+    run.add_argument("--quiet", action="store_true", help="no progress lines")
+    args = parser.parse_args(argv)
+    if args.phones < 1:
+        parser.error("--phones must be at least 1")
+    if args.client_procs is None:
+        args.client_procs = max(1, min(4, -(-args.phones // 500)))
+    if args.processes > 1 and not (args.database_url and args.message_queue):
+        parser.error("--processes > 1 needs --database-url and --message-queue")
+    return args
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def run_one(name: str, workdir: Path, opts: Options, args: argparse.Namespace) -> dict[str, Any]:
+    if name == "baseline":
+        server = start_baseline(workdir / "baseline", args.baseline_journal)
+    else:
+        extra = {}
+        if args.database_url:
+            extra["WORKSHOP_DATABASE_URL"] = args.database_url
+        if args.message_queue:
+            extra["WORKSHOP_MESSAGE_QUEUE"] = args.message_queue
+        server = start_workshop(workdir / "workshop", args.processes, extra)
+    try:
+        result = asyncio.run(run_against(server, opts, echo=not args.quiet))
+        result["processes"] = len(server.procs)
+        return result
+    finally:
+        server.stop()
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def table(report: dict[str, Any]) -> str:
+    main = report if report.get("server") else None
+    base = report.get("baseline") if main else None
+    columns = [main["server"]] if main else []
+    if base:
+        columns.append("baseline")
+    header = f"{'':22}" + "".join(f"{c:>14}" for c in columns) + f"{'target':>12}"
+    lines = [header, "-" * len(header)]
+    for label, key, target in TABLE:
+        cells = [fmt(main.get(key))] if main else []
+        if base:
+            cells.append(fmt(base.get(key)))
+        lines.append(f"{label:22}" + "".join(f"{c:>14}" for c in cells) + f"{target or '':>12}")
+    if report.get("ratio_cpu_vs_baseline") is not None:
+        lines.append(
+            f"{'CPU ratio vs baseline':22}{report['ratio_cpu_vs_baseline']:>14.2f}"
+            f"{'':>14}{'≤ 1.3':>12}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    raise_fd_limit()  # inherited by the servers and the client processes
+    opts = Options(
+        phones=args.phones,
+        client_procs=args.client_procs,
+        paced_seconds=args.paced_seconds,
+        push_rounds=args.push_rounds,
+        wave=args.wave,
+        seed=args.seed,
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
+    load_before = os.getloadavg()
+    started = dt.datetime.now(dt.UTC)
+    try:
+        if args.server == "baseline":
+            report = run_one("baseline", workdir, opts, args)
+            report["baseline"] = None
+        else:
+            baseline = None if args.skip_baseline else run_one("baseline", workdir, opts, args)
+            report = run_one("workshop", workdir, opts, args)
+            report["baseline"] = baseline
+    finally:
+        if args.keep:
+            print(f"kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    base = report.get("baseline")
+    report["ratio_cpu_vs_baseline"] = (
+        round(report["server_cpu_s"] / base["server_cpu_s"], 2)
+        if base and base.get("server_cpu_s")
+        else None
+    )
+    report["meta"] = {
+        "date": started.isoformat(timespec="seconds"),
+        "command": "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv),
+        "commit": git_commit(),
+        "cpus": os.cpu_count(),
+        "client_procs": args.client_procs,
+        "paced_seconds": args.paced_seconds,
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    print()
+    print(table(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
