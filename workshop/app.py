@@ -1,4 +1,4 @@
-"""workshop: live facilitation for governance workshops.
+"""The application factory.
 
 ``create_app`` reads top to bottom as a list of small steps.
 """

@@ -12,7 +12,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 COOKIE_NAME = "workshop_participant"
-COOKIE_MAX_AGE = 60 * 60 * 24 * 30  # a month: a participant of a morning session is back after lunch
+# A month: a participant of a morning session is still known after lunch, and the day after.
+COOKIE_MAX_AGE = 60 * 60 * 24 * 30
 _SALT = "participant"
 
 
