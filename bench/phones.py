@@ -163,7 +163,7 @@ class Worker:
         async def send(phone: Phone, question: dict[str, Any], delay: float) -> None:
             await asyncio.sleep(max(0.0, start_mono + delay - time.monotonic()))
             value, text = answer_value(question, self.rng)
-            client_id = f"{phase}-{self.index}-{phone.index}-{question['id']}"
+            client_id = f"{phase}-{cmd['run']}-{phone.index}-{question['id']}"
             payload = {
                 "client_id": client_id,
                 "question_id": question["id"],

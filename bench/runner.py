@@ -7,6 +7,7 @@ import asyncio
 import logging
 import multiprocessing
 import re
+import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -191,6 +192,7 @@ async def run_against(server: Server, opts: Options, echo: bool = True) -> dict[
     logging.getLogger("socketio").setLevel(logging.CRITICAL)
     logging.getLogger("engineio").setLevel(logging.CRITICAL)
     say = Progress(server.name, time.monotonic(), echo)
+    run_id = secrets.token_hex(3)  # client ids unique across runs sharing a database
     errors: Counter[str] = Counter()
     counts = [opts.phones // opts.client_procs] * opts.client_procs
     for i in range(opts.phones % opts.client_procs):
@@ -273,6 +275,7 @@ async def run_against(server: Server, opts: Options, echo: bool = True) -> dict[
                     "start_at": start_at,
                     "seconds": seconds,
                     "ack_timeout": opts.ack_timeout,
+                    "run": run_id,
                 },
                 timeout=seconds + opts.ack_timeout + 60,
             )

@@ -26,7 +26,6 @@ from . import workload
 
 REPO = Path(__file__).resolve().parent.parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-INSTANCE_CONFIG = 'SOCKETIO_ASYNC_MODE = "gevent"\n'
 
 
 def free_port() -> int:
@@ -200,11 +199,6 @@ def _run(cmd: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Com
 def prepare_workshop(workdir: Path, env: dict[str, str]) -> tuple[str, str]:
     """Create the facilitator and load the session; return ``(password, how it was loaded)``."""
     (workdir / "sessions").mkdir(parents=True, exist_ok=True)
-    instance = Path(env["WORKSHOP_INSTANCE_PATH"])
-    instance.mkdir(parents=True, exist_ok=True)
-    # Flask-SocketIO falls back to threading when FLASK_RUN_FROM_CLI is set (FlaskGroup sets it),
-    # unless the mode is configured: ask for gevent explicitly, as a deployment would.
-    (instance / "config.py").write_text(INSTANCE_CONFIG, encoding="utf-8")
     password = secrets.token_urlsafe(12)
     done = _run(
         [
