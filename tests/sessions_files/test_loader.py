@@ -391,3 +391,18 @@ def test_the_documented_example_loads(app, tmp_path):
     assert [q.kind.value for q in session.question_sets[0].questions] == [
         "choice", "yesno", "multi", "rank", "scale", "words", "open",
     ]  # fmt: skip
+
+
+def test_light_entry_never_overwrites_a_prepared_session(app, tmp_path):
+    files = copy_seed(tmp_path)
+    load_paths(files)
+    title = namur().title
+    edit(
+        files[0],
+        "      - namur-2008-12-03-contractualisation",
+        f"      - slug: {NAMUR}\n        title: Titre provisoire",
+    )
+    load_paths([files[0]])
+    db.session.expire_all()
+    assert namur().title == title
+    assert len(namur().question_sets) == 3

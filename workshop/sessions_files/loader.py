@@ -508,7 +508,8 @@ class _Loader:
         for theme, theme_spec in zip(themes, spec.themes, strict=True):
             for position, entry in enumerate(theme_spec.sessions):
                 session = self._session(entry.slug, entry.title or entry.slug)
-                if entry.is_light:
+                # A light entry never overwrites a session prepared by its own file.
+                if entry.is_light and not (session.agenda or session.question_sets):
                     self._mark(entry.slug, _write_light(session, entry))
                 self._mark(entry.slug, _place(session, programme, theme, position))
                 placed.add(entry.slug)
