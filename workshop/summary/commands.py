@@ -70,3 +70,108 @@ def export(
 
 
 COMMANDS: list[click.Command] = [export]
+
+
+REHEARSAL_USERNAME = "rehearsal"
+
+
+def console_cookie(app, username: str = REHEARSAL_USERNAME) -> str:
+    """A ``Cookie`` header logging the console in as an organiser, signed with the app's secret
+    key (the organiser account is created, with a random password, when missing)."""
+    import secrets
+
+    from ..extensions import db
+    from ..models import User
+    from ..services.accounts import create_user
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = create_user(username, "organiser", secrets.token_urlsafe(24))
+        click.echo(f"Created organiser account {username!r} for rehearsals.", err=True)
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"_user_id": str(user.id), "_fresh": True})
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+
+
+@click.command("rehearse")
+@click.argument("code")
+@click.option("--participants", "-n", default=30, show_default=True, type=click.IntRange(1, 2000))
+@click.option("--url", "base_url", default="http://127.0.0.1:5000", show_default=True)
+@click.option(
+    "--answer-only",
+    is_flag=True,
+    help="Phones only: a human facilitator opens and closes the sets.",
+)
+@click.option("--seed", type=int, help="Make the simulated answers reproducible.")
+@click.option(
+    "--set-timeout",
+    default=60.0,
+    show_default=True,
+    help="Seconds the phones get per set before it is closed anyway.",
+)
+@with_appcontext
+def rehearse(
+    code: str,
+    participants: int,
+    base_url: str,
+    answer_only: bool,
+    seed: int | None,
+    set_timeout: float,
+) -> None:
+    """Drive N simulated phones (and the facilitator) against a running server.
+
+    Run it beside the server's instance folder (same database and secret key): it signs the
+    console's login cookie with the app's secret.
+    """
+    import asyncio
+    import time
+
+    import socketio
+
+    from ..extensions import db
+    from ..models import Session
+    from ..models.session import normalise_code
+    from ..services.errors import ServiceError
+    from .rehearsal import rehearse as run
+
+    session = db.session.scalar(select(Session).where(Session.code == normalise_code(code)))
+    if session is None:
+        raise click.ClickException(f"no session with code {code!r}")
+    session_code, set_count = session.code, len(session.question_sets)
+    cookie = None
+    if not answer_only:
+        try:
+            cookie = console_cookie(current_app._get_current_object())
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+    db.session.remove()  # the server writes; do not hold a connection open meanwhile
+    started = time.monotonic()
+
+    def report(line: str) -> None:
+        click.echo(f"[{time.monotonic() - started:6.1f}s] {line}", err=True)
+
+    try:
+        tally = asyncio.run(
+            run(
+                base_url.rstrip("/"),
+                session_code,
+                participants,
+                console_cookie=cookie,
+                set_count=set_count,
+                report=report,
+                seed=seed,
+                set_timeout=set_timeout,
+            )
+        )
+    except KeyboardInterrupt:
+        raise click.Abort() from None
+    except (OSError, RuntimeError, TimeoutError, socketio.exceptions.ConnectionError) as exc:
+        raise click.ClickException(f"rehearsal failed: {exc}") from None
+    errors = ", ".join(f"{k}: {v}" for k, v in sorted(tally.errors.items())) or "none"
+    click.echo(
+        f"Rehearsal done: {participants} phones, {tally.answers} answers, "
+        f"{tally.upvotes} upvotes, refused: {errors}."
+    )
+
+
+COMMANDS.append(rehearse)
