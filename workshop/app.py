@@ -123,6 +123,7 @@ def register_error_pages(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .live import init_app as init_live
     from .programme.routes import bp as programme_bp
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(programme_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     init_live(app)
     init_summary(app)
 

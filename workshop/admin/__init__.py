@@ -1,0 +1,1 @@
+"""Organiser authoring: upload session files through a web form, download them back."""

@@ -1,0 +1,91 @@
+"""Organiser pages: the sessions with their links, upload of session files, YAML downloads."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, flash, render_template
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.utils import secure_filename
+
+from ..auth.access import organiser_required
+from ..extensions import db
+from ..models import Session
+from ..sessions_files import (
+    SessionFileError,
+    UnknownSlugError,
+    dump_session,
+    load_paths,
+    validate_paths,
+)
+from .forms import SessionFilesForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MAX_FILES = 20
+
+
+@bp.route("/", methods=["GET", "POST"])
+@organiser_required
+def index():
+    form = SessionFilesForm()
+    problems: list[str] = []
+    report = None
+    if form.validate_on_submit():
+        uploads = [f for f in form.files.data or [] if f and f.filename]
+        if not uploads:
+            form.files.errors.append(_("Choisissez au moins un fichier."))
+        elif len(uploads) > MAX_FILES:
+            form.files.errors.append(_("%(n)d fichiers au plus.", n=MAX_FILES))
+        else:
+            problems, report = _check_and_load(uploads, dry_run=form.dry_run.data)
+            if report is not None:
+                flash(_("Chargé : %(report)s", report=report), "info")
+            elif not problems:
+                flash(_("Aucun problème trouvé (rien n'a été chargé)."), "info")
+    status = 400 if problems else 200
+    sessions = db.session.scalars(select(Session).order_by(Session.date, Session.title)).all()
+    return (
+        render_template(
+            "admin/index.html",
+            form=form,
+            problems=problems,
+            sessions=sessions,
+        ),
+        status,
+    )
+
+
+def _check_and_load(uploads, dry_run: bool) -> tuple[list[str], object | None]:
+    """Save the uploads in a private temporary folder under their own (safe) names, then
+    validate them (and load them unless ``dry_run``). Problems name the uploaded file."""
+    with tempfile.TemporaryDirectory(prefix="workshop-upload-") as tmp:
+        paths = []
+        for upload in uploads:
+            name = secure_filename(upload.filename) or "session.yaml"
+            path = Path(tmp) / name
+            upload.save(path)
+            paths.append(path)
+        prefix = tmp + "/"
+        if dry_run:
+            return [str(p).replace(prefix, "") for p in validate_paths(paths)], None
+        try:
+            return [], load_paths(paths)
+        except SessionFileError as exc:
+            return [str(p).replace(prefix, "") for p in exc.problems], None
+
+
+@bp.route("/sessions/<slug>.yaml")
+@organiser_required
+def download(slug: str):
+    try:
+        text = dump_session(slug)
+    except UnknownSlugError:
+        abort(404)
+    return Response(
+        text,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="{slug}.yaml"'},
+    )
