@@ -1,0 +1,121 @@
+"""A rehearsal of 30 phones against a real ``workshop serve`` subprocess, then every export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from tests import builders
+from workshop.extensions import db
+from workshop.models import Answer, Participant, Question, QuestionSet
+from workshop.models.enums import SetState
+
+PHONES = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited early")
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310  (local test server)
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+@pytest.fixture
+def server(app, tmp_path):
+    """``workshop serve`` on the test's database and secret key."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "WORKSHOP_INSTANCE_PATH": app.instance_path,
+        "WORKSHOP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "WORKSHOP_SECRET_KEY": app.config["SECRET_KEY"],
+    }
+    env.pop("SOCKETIO_ASYNC_MODE", None)
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workshop", "serve", "--port", str(port), "--quiet"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base + "/", process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.mark.rehearsal
+@pytest.mark.timeout(90)
+def test_rehearsal_then_every_export(app, runner, server, tmp_path):
+    session = builders.gen_session(with_sets=False)
+    builders.gen_question_set(session, title="Élaboration", kinds=("choice", "multi", "open"))
+    builders.gen_question_set(session, title="Suivi", kinds=("yesno", "scale", "rank", "words"))
+    code, session_id = session.code, session.id
+    question_count = Question.query.count()
+    db.session.remove()
+
+    started = time.monotonic()
+    result = runner.invoke(
+        args=["rehearse", code, "--participants", str(PHONES), "--url", server, "--seed", "7"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{PHONES} phones, {PHONES * question_count} answers" in result.output
+    assert "refused: none" in result.output
+    assert time.monotonic() - started < 45
+
+    # Every phone answered every question of every set; the sets were opened and closed.
+    assert Participant.query.filter_by(session_id=session_id).count() == PHONES
+    assert Answer.query.count() == PHONES * question_count
+    assert {s.state for s in QuestionSet.query.filter_by(session_id=session_id)} == {
+        SetState.CLOSED
+    }
+    grouped = Participant.query.filter(Participant.group_id.is_not(None)).count()
+    assert grouped == PHONES
+
+    outputs = {}
+    for fmt in ("md", "docx", "csv", "json", "html"):
+        path = tmp_path / f"export.{fmt}"
+        result = runner.invoke(args=["export", code, "--format", fmt, "-o", str(path)])
+        assert result.exit_code == 0, result.output
+        outputs[fmt] = path
+    rows = list(csv.DictReader(io.StringIO(outputs["csv"].read_text("utf-8-sig"))))
+    assert len(rows) == PHONES * question_count
+    data = json.loads(outputs["json"].read_text())
+    assert len(data["answers"]) == PHONES * question_count
+    assert data["summary"]["sets"][0]["respondents"] == PHONES
+    paragraphs = "\n".join(p.text for p in Document(str(outputs["docx"])).paragraphs)
+    assert f"{PHONES} répondant(s) à ce questionnaire." in paragraphs
+    assert "Élaboration" in outputs["md"].read_text()
+    assert "Suivi" in outputs["html"].read_text()
