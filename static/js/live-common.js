@@ -155,10 +155,15 @@
     });
     window.addEventListener("offline", function () {
       setConn("offline", role === "participant" ? t("offline_phone") : null);
+      // The link is gone: drop the transport now rather than wait for the ping timeout.
+      if (socket.connected) socket.io.engine.close();
     });
     window.addEventListener("online", function () {
-      if (!socket.connected) { setConn("reconnecting"); socket.connect(); }
-      else setConn("online");
+      if (!socket.connected) {
+        setConn("reconnecting");
+        socket.disconnect(); // leave the reconnection back-off…
+        socket.connect();    // …and try at once
+      } else setConn("online");
       if (handlers.online) handlers.online();
     });
     return socket;
