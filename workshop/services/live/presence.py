@@ -2,11 +2,10 @@
 
 Counting rows (not in-process sockets) gives the same number on every server process sharing the
 database (several processes behind a Redis message queue). A row is written on connect and
-deleted on disconnect. If a process dies without its disconnect handlers running, its rows stay:
-:func:`clear_server` removes the rows of one server id (``SERVER_ID`` names this process; a
-process clears its own leftovers from a previous run with the same id is impossible, so an
-operator or a start-up hook passes the dead id). The phone count is the number of *distinct
-participants* connected: two tabs of one phone count once.
+deleted on disconnect. If a process dies without running its disconnect handlers, its rows stay
+behind: each row names its process (``server_id``; :data:`SERVER_ID` is this process's, unique per
+start), and :func:`clear_server` removes the rows of a process that is gone. The phone count is
+the number of *distinct participants* connected: two tabs of one phone count once.
 """
 
 from __future__ import annotations
