@@ -74,7 +74,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     run.add_argument("--keep", action="store_true", help="keep the temporary folder and logs")
     run.add_argument("--quiet", action="store_true", help="no progress lines")
+    rows = sub.add_parser("rows", help="print docs/performance.md table rows from JSON reports")
+    rows.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "rows":
+        return args
     if args.phones < 1:
         parser.error("--phones must be at least 1")
     if args.client_procs is None:
@@ -84,18 +88,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def git_commit() -> str | None:
+def git(*args: str) -> str | None:
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
+        out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() or None
+    return out.stdout.strip() if out.returncode == 0 else None
 
 
 def run_one(name: str, workdir: Path, opts: Options, args: argparse.Namespace) -> dict[str, Any]:
@@ -147,8 +145,52 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+MD_HEADER = (
+    "| date (UTC) | commit | server | phones | connected | push p50/p99 ms | ack p50/p99 ms "
+    "| burst /s | lost | dup | errors | CPU s | RSS MB | CPU ratio | load before→after |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def md_rows(report: dict[str, Any]) -> list[str]:
+    """One markdown row per server of a JSON report (ours, then its baseline)."""
+    meta = report["meta"]
+    load = f"{meta['loadavg_before'][0]}→{meta['loadavg_after'][0]}"
+    rows = []
+    for fig, ratio in (
+        (report, report.get("ratio_cpu_vs_baseline")),
+        (report.get("baseline"), None),
+    ):
+        if not fig:
+            continue
+        cells = [
+            meta["date"].replace("+00:00", ""),
+            meta["commit"],
+            fig["server"],
+            fmt(fig["phones"]),
+            fmt(fig["connected"]),
+            f"{fmt(fig['push_p50_ms'])} / {fmt(fig['push_p99_ms'])}",
+            f"{fmt(fig['ack_p50_ms'])} / {fmt(fig['ack_p99_ms'])}",
+            fmt(fig["votes_per_s"]),
+            fmt(fig["lost"]),
+            fmt(fig["duplicated"]),
+            fmt(fig["error_count"]),
+            fmt(fig["server_cpu_s"]),
+            fmt(fig["server_rss_mb"]),
+            "–" if ratio is None else f"{ratio:.2f}",
+            load,
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "rows":
+        print(MD_HEADER)
+        for path in args.files:
+            print("\n".join(md_rows(json.loads(path.read_text()))))
+        return 0
     raise_fd_limit()  # inherited by the servers and the client processes
     opts = Options(
         phones=args.phones,
@@ -160,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     load_before = os.getloadavg()
+    dirty = bool(git("status", "--porcelain", "--", "workshop"))
     started = dt.datetime.now(dt.UTC)
     try:
         if args.server == "baseline":
@@ -183,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     report["meta"] = {
         "date": started.isoformat(timespec="seconds"),
         "command": "python -m bench " + shlex.join(sys.argv[1:] if argv is None else argv),
-        "commit": git_commit(),
+        "commit": git("rev-parse", "--short", "HEAD"),
+        # The servers run the working tree: say when workshop/ differed from the commit.
+        "workshop_uncommitted": dirty or bool(git("status", "--porcelain", "--", "workshop")),
         "cpus": os.cpu_count(),
         "client_procs": args.client_procs,
         "paced_seconds": args.paced_seconds,

@@ -76,3 +76,14 @@ def test_baseline_alone(tmp_path):
     assert report["server"] == "baseline"
     assert report["baseline"] is None
     check(report)
+
+
+@pytest.mark.timeout(150)
+def test_workshop_against_baseline(tmp_path):
+    report = run_bench(tmp_path)
+    assert report.keys() >= KEYS
+    assert report["server"] == "workshop"
+    assert report["setup"] == "workshop load"
+    check(report)
+    check(report["baseline"])
+    assert report["ratio_cpu_vs_baseline"] > 0
