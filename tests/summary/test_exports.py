@@ -123,6 +123,8 @@ def test_json_round_trip(concluded):
     assert data["format"] == "workshop.session-export"
     session = data["session"]
     assert session["code"] == concluded.code
+    assert session["session_file"]["slug"] == concluded.slug
+    assert session["session_file"]["kind"] == "session"
     assert [g["key"] for g in session["groups"]] == [g.key for g in concluded.stakeholder_groups]
     db_sets = concluded.question_sets
     assert [s["key"] for s in session["question_sets"]] == [s.key for s in db_sets]

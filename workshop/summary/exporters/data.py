@@ -58,23 +58,16 @@ def session_definition(session: Session) -> dict[str, Any]:
         }
         for qset in session.question_sets
     ]
-    session_file = _session_file(session)
-    if session_file is not None:
-        definition["session_file"] = session_file
+    definition["session_file"] = _session_file(session)
     return definition
 
 
-def _session_file(session: Session) -> Any:
-    """The session-file dump (``workshop.sessions_files.dump_session``) when that exists."""
-    from ... import sessions_files
+def _session_file(session: Session) -> dict[str, Any]:
+    """The session as its session file describes it (``workshop.sessions_files``), so another
+    instance can load it back."""
+    from ...sessions_files.dumper import session_data
 
-    dump = getattr(sessions_files, "dump_session", None)
-    if dump is None:
-        return None
-    try:
-        return dump(session.slug)
-    except Exception:  # noqa: BLE001  (the export must not fail on a side dump)
-        return None
+    return json.loads(json.dumps(session_data(session), default=str))
 
 
 def raw_answers(session: Session, *, identify: bool = False) -> list[dict[str, Any]]:
