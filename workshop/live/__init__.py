@@ -6,8 +6,13 @@ from __future__ import annotations
 from flask import Flask
 
 
+def register_socket_handlers() -> None:
+    """Import the handlers. Called before the first ``socketio.init_app``: Flask-SocketIO then
+    keeps them in ``socketio.handlers`` and attaches them to the server of every app created."""
+    from . import events  # noqa: F401
+
+
 def init_app(app: Flask) -> None:
-    from . import events  # noqa: F401  (registers the socket handlers)
     from .routes import bp
 
     app.register_blueprint(bp)

@@ -116,23 +116,6 @@ _STATE_KEY = "live_socket"
 _rates: dict[str, list[float]] = {}  # sid -> [window start, count]; per connection, not state
 
 
-def _register(message: str, handler: Callable[..., Any]) -> None:
-    """``socketio.on(message)(handler)`` that also survives a later ``init_app``.
-
-    Flask-SocketIO registers a handler only on the server of its time when one exists; this
-    module is imported once, while tests create an app (and a server) per test. So the handler
-    goes into ``socketio.handlers`` (copied to every new server) and onto the current server.
-    """
-    server, socketio.server = socketio.server, None
-    try:
-        socketio.on(message)(handler)
-    finally:
-        socketio.server = server
-    if server is not None:
-        name, wrapped, namespace = socketio.handlers[-1]
-        server.on(name, wrapped, namespace=namespace)
-
-
 def _state() -> dict[str, Any] | None:
     return socket_session.get(_STATE_KEY)
 
@@ -182,7 +165,7 @@ def live_event(
                 log.exception("live event %s failed", message)
                 return _internal_ack()
 
-        _register(message, handler)
+        socketio.on(message)(handler)
         return handler
 
     return decorator
@@ -264,8 +247,8 @@ def on_disconnect(reason: Any = None) -> None:
         log.exception("live disconnect failed")
 
 
-_register("connect", on_connect)
-_register("disconnect", on_disconnect)
+socketio.on("connect")(on_connect)
+socketio.on("disconnect")(on_disconnect)
 
 
 # --- participant --------------------------------------------------------------------------------
