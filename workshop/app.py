@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
     register_error_pages(app)
+    register_compression(app)
     register_cli(app)
     register_template_helpers(app)
     if app.config["AUTO_MIGRATE"]:
@@ -137,6 +138,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     init_live(app)
     init_summary(app)
+
+
+def register_compression(app: Flask) -> None:
+    from . import compression
+
+    compression.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

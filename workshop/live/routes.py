@@ -10,7 +10,6 @@ show comes from :func:`js_strings`, rendered into the page as JSON.
 
 from __future__ import annotations
 
-import gzip
 from typing import Any
 
 from flask import (
@@ -37,54 +36,6 @@ bp = Blueprint("live", __name__)
 #: A normalised code longer than this is not worth a query.
 _MAX_CODE_INPUT = 16
 QR_MAX_AGE = 60 * 60 * 24  # the QR of a code never changes, but PUBLIC_URL might
-
-
-#: Text types worth compressing; images other than SVG are compressed already.
-_COMPRESSIBLE = frozenset(
-    {
-        "text/html",
-        "text/css",
-        "text/javascript",
-        "application/javascript",
-        "application/json",
-        "image/svg+xml",
-    }
-)
-_COMPRESS_MIN_SIZE = 500
-
-
-@bp.after_app_request
-def gzip_response(response: Response) -> Response:
-    """Gzip pages and static assets for clients that accept it (every browser does): the phone
-    page must stay under 60 KB transferred on a saturated venue Wi-Fi.
-
-    Static files (``direct_passthrough``) are read and compressed; other streamed responses are
-    left alone. The ETag gets a ``-gzip`` suffix and conditional requests still end in 304.
-    """
-    if (
-        response.status_code != 200
-        or response.mimetype not in _COMPRESSIBLE
-        or "Content-Encoding" in response.headers
-        or (response.is_streamed and not response.direct_passthrough)
-    ):
-        return response
-    response.vary.add("Accept-Encoding")
-    if request.method != "GET" or not request.accept_encodings["gzip"]:
-        return response
-    if response.content_length is not None and response.content_length < _COMPRESS_MIN_SIZE:
-        return response
-    response.direct_passthrough = False
-    data = response.get_data()
-    if len(data) < _COMPRESS_MIN_SIZE:
-        return response
-    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
-    response.headers["Content-Encoding"] = "gzip"
-    response.headers.pop("Accept-Ranges", None)
-    etag, weak = response.get_etag()
-    if etag:
-        response.set_etag(f"{etag}-gzip", weak=weak)
-        response.make_conditional(request)
-    return response
 
 
 def find_session(raw_code: str | None) -> Session | None:
