@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask, request
 
 from . import config as cfg
+from .db_tuning import tune_engine
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
 
 MIGRATIONS_DIR = str(cfg.PROJECT_ROOT / "migrations")
@@ -61,6 +62,9 @@ def configure_app(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 def init_extensions(app: Flask) -> None:
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            tune_engine(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
