@@ -262,7 +262,7 @@ def on_answer(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     ``answer_saved`` to the participant's other tabs, ``comment`` / ``comment_removed`` when the
     text changed, coalesced ``results`` and ``counters``.
     """
-    answer = live.record_answer(
+    answer = live.writer.submit_answer(
         state["session_id"],
         state["participant_id"],
         client_id=payload["client_id"],
@@ -281,7 +281,7 @@ def on_upvote(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     Ack: ``{"answer_id", "up", "upvotes"}``. Broadcasts ``comment`` (new count) when it changed,
     and coalesced ``results``.
     """
-    return live.upvote(
+    return live.writer.submit_upvote(
         state["session_id"], state["participant_id"], payload["answer_id"], payload["up"]
     )
 

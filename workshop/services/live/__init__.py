@@ -7,6 +7,7 @@ moderation), ``control`` (agenda, question sets), ``snapshots`` (the state sent 
 ``validation`` and ``views`` (JSON shapes).
 """
 
+from . import writer
 from .answers import moderate_comment, record_answer, upvote
 from .control import agenda_goto, agenda_next, close_set, open_set, reveal_set
 from .participants import Joined, connect, disconnect, find_session, set_profile
@@ -29,4 +30,5 @@ __all__ = [
     "set_profile",
     "snapshot",
     "upvote",
+    "writer",
 ]

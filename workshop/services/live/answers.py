@@ -7,13 +7,18 @@ batch the writes of many answers and publish after one commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from ...extensions import db
 from ...models import Answer, Participant, Question, QuestionSet, Upvote
@@ -121,6 +126,187 @@ def write_answer(
     return change.answer, change
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerRequest:
+    """One ``answer`` event of a participant, as the group-commit writer receives it."""
+
+    session_id: int
+    participant_id: int
+    client_id: str
+    question_id: int
+    value: Any
+    text: str | None
+    #: The handler's locale, for the messages of refusals (the writer has no request).
+    locale: str | None = None
+
+
+#: What :func:`write_answers` gives back per request: ``(stored answer, change to publish or
+#: None for a resend)``, or the :class:`ServiceError` that refused it.
+AnswerOutcome = tuple[dict[str, Any], AnswerChange | None] | ServiceError
+
+
+def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
+    """Validate and write (not commit) many answers in one transaction, in a few queries.
+
+    Requests are applied in order, exactly as if each were written and committed alone: a
+    refused request (:class:`ServiceError`) writes nothing and leaves the others alone; two
+    requests for the same participant and question both apply, the later replacing the earlier
+    (each outcome is the state its own request left). One query reads the questions with their
+    set's state, one the existing answers, then one flush writes everything (and one ``DELETE``
+    drops the upvotes of comments whose text changed, one ``SELECT`` reads the pseudonyms of new
+    comments). The caller commits, then publishes each change (:func:`publish_answer`).
+    """
+    if not requests:
+        return []
+    question_ids = {r.question_id for r in requests}
+    questions = {
+        q.id: q
+        for q in db.session.scalars(
+            select(Question)
+            .join(QuestionSet, QuestionSet.id == Question.question_set_id)
+            .options(contains_eager(Question.question_set))
+            .where(Question.id.in_(question_ids))
+        )
+    }
+    participant_ids = {r.participant_id for r in requests}
+    stored: dict[tuple[int, int], Answer] = {
+        (a.participant_id, a.question_id): a
+        for a in db.session.scalars(
+            select(Answer).where(
+                Answer.participant_id.in_(participant_ids), Answer.question_id.in_(question_ids)
+            )
+        )
+    }
+    now = datetime.now(UTC)
+    applied: list[tuple[Answer, SimpleNamespace, bool, bool] | ServiceError | dict[str, Any]] = []
+    drop_upvotes: set[int] = set()
+    for request in requests:
+        key = (request.participant_id, request.question_id)
+        answer = stored.get(key)
+        question = questions.get(request.question_id)
+        with in_locale(request.locale):
+            try:
+                if question is None or question.question_set.session_id != request.session_id:
+                    raise ServiceError("unknown_question", _("Cette question n'existe pas."))
+                if answer is not None and answer.client_id == request.client_id:
+                    applied.append(answer_view(answer))  # a resend: nothing written or published
+                    continue
+                if question.question_set.state is not SetState.OPEN:
+                    raise ServiceError("set_not_open", _("Ce questionnaire est fermé."))
+                value, text = check_answer(question, request.value, request.text)
+            except ServiceError as exc:
+                applied.append(exc)
+                continue
+        was_visible = answer is not None and bool(answer.text) and not answer.hidden
+        old_text = answer.text if answer is not None else None
+        if answer is None:
+            answer = Answer(
+                participant_id=request.participant_id,
+                question_id=request.question_id,
+                created_at=now,
+                hidden=False,
+                highlighted=False,
+            )
+            db.session.add(answer)
+            stored[key] = answer
+        elif old_text != text:
+            # Upvotes and the highlight were given to the old text.
+            if answer.id is not None:
+                drop_upvotes.add(answer.id)
+            answer.highlighted = False
+        answer.client_id, answer.value, answer.text, answer.updated_at = (
+            request.client_id,
+            value,
+            text,
+            now,
+        )
+        applied.append((answer, _snapshot_fields(answer), was_visible, old_text != text))
+    if drop_upvotes:
+        db.session.execute(delete(Upvote).where(Upvote.answer_id.in_(drop_upvotes)))
+    db.session.flush()
+    commenters = {a.participant_id for a, f, _v, changed in _changes(applied) if changed and f.text}
+    pseudonyms = _pseudonyms(commenters)
+    outcomes: list[AnswerOutcome] = []
+    for request, item in zip(requests, applied, strict=True):
+        if isinstance(item, ServiceError):
+            outcomes.append(item)
+        elif isinstance(item, dict):
+            outcomes.append((item, None))
+        else:
+            answer, fields, was_visible, changed = item
+            fields.id = answer.id
+            view = answer_view(fields)  # type: ignore[arg-type]
+            comment = None
+            if fields.text:
+                comment = comment_view(
+                    AnswerRow(
+                        id=answer.id,
+                        question_id=answer.question_id,
+                        participant_id=answer.participant_id,
+                        value=fields.value,
+                        text=fields.text,
+                        hidden=bool(answer.hidden),
+                        highlighted=fields.highlighted,
+                        pseudonym=pseudonyms.get(answer.participant_id, ""),
+                        upvotes=0 if changed else _upvote_count(answer.id),
+                        updated_at=fields.updated_at,
+                    ),
+                    with_hidden=True,
+                )
+            change = AnswerChange(
+                session_id=request.session_id,
+                set_id=questions[request.question_id].question_set_id,
+                answer_id=answer.id,
+                answer=view,
+                comment=comment,
+                comment_changed=changed,
+                was_visible=was_visible,
+            )
+            outcomes.append((view, change))
+    return outcomes
+
+
+def _snapshot_fields(answer: Answer) -> SimpleNamespace:
+    """The fields of an answer as one request left them (the id is known after the flush)."""
+    return SimpleNamespace(
+        id=answer.id,
+        question_id=answer.question_id,
+        client_id=answer.client_id,
+        value=answer.value,
+        text=answer.text,
+        highlighted=bool(answer.highlighted),
+        updated_at=answer.updated_at,
+    )
+
+
+@contextmanager
+def in_locale(locale: str | None) -> Iterator[None]:
+    """Messages in ``locale`` (None: the current one), e.g. a handler's, in the writer."""
+    if locale is None:
+        yield
+    else:
+        with force_locale(locale):
+            yield
+
+
+def _changes(
+    applied: Sequence[Any],
+) -> list[tuple[Answer, SimpleNamespace, bool, bool]]:
+    return [item for item in applied if isinstance(item, tuple)]
+
+
+def _pseudonyms(participant_ids: set[int]) -> dict[int, str]:
+    if not participant_ids:
+        return {}
+    query = select(Participant.id, Participant.pseudonym).where(Participant.id.in_(participant_ids))
+    return {pid: pseudonym or "" for pid, pseudonym in db.session.execute(query)}
+
+
+def _upvote_count(answer_id: int) -> int:
+    query = select(func.count(Upvote.id)).where(Upvote.answer_id == answer_id)
+    return db.session.scalar(query) or 0
+
+
 def publish_answer(change: AnswerChange, participant_id: int, origin_sid: str | None) -> None:
     """After the commit: the participant's other tabs, the comment, the figures."""
     emit("answer_saved", change.answer, participant_room(participant_id), skip_sid=origin_sid)
@@ -153,22 +339,45 @@ def upvote(session_id: int, participant_id: int, answer_id: int, up: bool) -> di
 
     Returns ``{"answer_id", "up", "upvotes"}``. Upvoting twice is harmless."""
     try:
-        answer = _comment_answer(session_id, answer_id, visible_only=True)
-        if answer.participant_id == participant_id:
-            raise ServiceError("own_comment", _("Vous ne pouvez pas soutenir votre commentaire."))
-        changed = _set_upvote(participant_id, answer_id, up)
+        change = write_upvote(session_id, participant_id, answer_id, up)
         db.session.commit()
     except IntegrityError:  # the same upvote from another tab at the same moment
         db.session.rollback()
-        changed = False
+        change = UpvoteChange(session_id, answer_id, up, changed=False)
     except Exception:
         db.session.rollback()
         raise
+    return publish_upvote(change)
+
+
+@dataclass(frozen=True, slots=True)
+class UpvoteChange:
+    """An upvote written (or found unchanged), for :func:`publish_upvote`."""
+
+    session_id: int
+    answer_id: int
+    up: bool
+    changed: bool
+
+
+def write_upvote(session_id: int, participant_id: int, answer_id: int, up: bool) -> UpvoteChange:
+    """Validate and write (not commit) one upvote."""
+    answer = _comment_answer(session_id, answer_id, visible_only=True)
+    if answer.participant_id == participant_id:
+        raise ServiceError("own_comment", _("Vous ne pouvez pas soutenir votre commentaire."))
+    return UpvoteChange(session_id, answer_id, up, _set_upvote(participant_id, answer_id, up))
+
+
+def publish_upvote(change: UpvoteChange) -> dict[str, Any]:
+    """After the commit: the comment's new count when it changed; the ack's payload."""
+    answer = db.session.get(Answer, change.answer_id)
+    if answer is None or not answer.text:  # deleted meanwhile
+        return {"answer_id": change.answer_id, "up": change.up, "upvotes": 0}
     comment = _comment(answer, with_hidden=True)
-    if changed:
-        _publish_comment(session_id, comment, was_visible=True)
-        pusher.mark(session_id, _set_id(answer))
-    return {"answer_id": answer_id, "up": up, "upvotes": comment["upvotes"]}
+    if change.changed:
+        _publish_comment(change.session_id, comment, was_visible=True)
+        pusher.mark(change.session_id, _set_id(answer))
+    return {"answer_id": change.answer_id, "up": change.up, "upvotes": comment["upvotes"]}
 
 
 def _set_upvote(participant_id: int, answer_id: int, up: bool) -> bool:

@@ -1,0 +1,265 @@
+"""Group commit of answers and upvotes: many handlers, one transaction, one commit.
+
+A handler calls :func:`submit_answer` / :func:`submit_upvote`: the request is queued for the
+app's :class:`GroupWriter` and the handler waits. The writer (one background task per process,
+started on demand, gone when idle) takes every request queued so far (at most
+:data:`MAX_BATCH`), writes them in order in ONE transaction (:func:`answers.write_answers`, a few
+queries for the whole batch), commits once, then releases each waiting handler with its own
+outcome: the stored state, or the :class:`ServiceError` that refused it. Only then does the
+handler publish its broadcasts and return its ack: nothing is acknowledged before its commit.
+
+Failures: a refused request (validation) writes nothing and does not affect the others. If the
+batch cannot be written or committed (an unexpected error, a unique constraint hit by another
+process), it is rolled back and each request is retried alone, in its own transaction; a request
+that still fails is answered ``internal`` (nothing of it was committed).
+
+Order: requests are applied in arrival order, each as if committed alone, so two answers of one
+participant to one question in one batch are both accepted and the later one is stored (each ack
+carries the state its own answer left, as without batching).
+
+Concurrency primitives come from the Socket.IO server (``create_queue``, ``create_event``,
+``start_background_task``): greenlets under gevent (``workshop serve``), threads in tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ...extensions import db, socketio
+from ..errors import ServiceError
+from . import answers
+from .answers import AnswerChange, AnswerOutcome, AnswerRequest, UpvoteChange
+
+log = logging.getLogger(__name__)
+
+#: At most this many requests in one transaction.
+MAX_BATCH = 500
+#: Seconds a handler waits for its commit before answering ``internal`` (the writer is stuck).
+WAIT_TIMEOUT = 30.0
+#: The outcome of a request the writer could not commit (the handler acks ``internal``).
+INTERNAL = object()
+#: The key of the app's writer in ``app.extensions``.
+EXTENSION_KEY = "live_group_writer"
+
+
+@dataclass(frozen=True, slots=True)
+class UpvoteRequest:
+    """One ``upvote`` event of a participant."""
+
+    session_id: int
+    participant_id: int
+    answer_id: int
+    up: bool
+    #: The handler's locale, for the messages of refusals.
+    locale: str | None = None
+
+
+Request = AnswerRequest | UpvoteRequest
+
+
+@dataclass(slots=True, eq=False)
+class _Job:
+    request: Request
+    done: Any  # an Engine.IO event: set once ``outcome`` is final
+    outcome: Any = field(default=None)
+
+
+class GroupWriter:
+    """Batches the writes of one app (one process) into single transactions."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._queue: Any = None
+        self._running = False
+        #: Transactions committed and requests written (for tests and measurements).
+        self.commits = 0
+        self.written = 0
+
+    # --- the handlers' side ---------------------------------------------------------------------
+
+    def submit(self, request: Request) -> Any:
+        """Queue ``request`` and wait for its outcome (after the commit of its batch)."""
+        job = self.enqueue(request)
+        if not job.done.wait(WAIT_TIMEOUT):
+            log.error("no commit after %s s for %r", WAIT_TIMEOUT, request)
+            raise _internal()
+        if job.outcome is INTERNAL:
+            raise _internal()
+        return job.outcome
+
+    def enqueue(self, request: Request, *, start: bool = True) -> _Job:
+        """Queue ``request``; start the writer task unless ``start`` is false (tests then call
+        :meth:`drain`). Its outcome is final once ``job.done`` is set."""
+        eio = socketio.server.eio
+        job = _Job(request, eio.create_event())
+        with self._lock:
+            if self._queue is None:
+                self._queue = eio.create_queue()
+            self._queue.put(job)
+            if start and not self._running:
+                self._running = True
+                socketio.start_background_task(self._run)
+        return job
+
+    def drain(self) -> None:
+        """Write every queued request in the calling thread (tests), as the task would."""
+        self._run()
+
+    # --- the writer's side ----------------------------------------------------------------------
+
+    def _take(self) -> list[_Job]:
+        """Every job queued so far (at most :data:`MAX_BATCH`); stops the task when none."""
+        empty = socketio.server.eio.get_queue_empty_exception()
+        jobs: list[_Job] = []
+        with self._lock:
+            while len(jobs) < MAX_BATCH:
+                try:
+                    jobs.append(self._queue.get_nowait())
+                except empty:
+                    break
+            if not jobs:
+                self._running = False
+        return jobs
+
+    def _run(self) -> None:
+        while True:
+            # Let handlers whose events have arrived queue their requests: bigger batches.
+            socketio.sleep(0)
+            jobs = self._take()
+            if not jobs:
+                return
+            try:
+                self._process(jobs)
+            except Exception:  # never leave a handler waiting
+                log.exception("group writer failed")
+                for job in jobs:
+                    if job.outcome is None:
+                        job.outcome = INTERNAL
+            for job in jobs:
+                job.done.set()
+
+    def _process(self, jobs: list[_Job]) -> None:
+        with self.app.app_context():
+            try:
+                outcomes = _write([job.request for job in jobs])
+                db.session.commit()
+                self.commits += 1
+            except Exception:
+                db.session.rollback()
+                log.warning("batch of %d failed; retrying one by one", len(jobs), exc_info=True)
+                outcomes = [self._write_alone(job.request) for job in jobs]
+            self.written += len(jobs)
+            for job, outcome in zip(jobs, outcomes, strict=True):
+                job.outcome = outcome
+
+    def _write_alone(self, request: Request) -> Any:
+        for attempt in range(2):  # another process may insert the same answer at that moment
+            try:
+                (outcome,) = _write([request])
+                db.session.commit()
+                self.commits += 1
+                return outcome
+            except IntegrityError:
+                db.session.rollback()
+                if isinstance(request, UpvoteRequest):  # the same upvote from another process
+                    return UpvoteChange(request.session_id, request.answer_id, request.up, False)
+                if attempt:
+                    log.exception("answer %r failed", request)
+            except Exception:
+                db.session.rollback()
+                log.exception("request %r failed", request)
+                break
+        return INTERNAL
+
+
+def _write(requests: list[Request]) -> list[Any]:
+    """Write ``requests`` in order (not committed): runs of answers go through
+    :func:`answers.write_answers`, upvotes one by one. Refusals are outcomes, not raised."""
+    outcomes: list[Any] = []
+    start = 0
+    while start < len(requests):
+        end = start
+        kind = type(requests[start])
+        while end < len(requests) and type(requests[end]) is kind:
+            end += 1
+        run = requests[start:end]
+        if kind is AnswerRequest:
+            outcomes += answers.write_answers(run)  # type: ignore[arg-type]
+        else:
+            for request in run:
+                assert isinstance(request, UpvoteRequest)  # noqa: S101
+                try:
+                    with answers.in_locale(request.locale):
+                        change = answers.write_upvote(
+                            request.session_id,
+                            request.participant_id,
+                            request.answer_id,
+                            request.up,
+                        )
+                    outcomes.append(change)
+                except ServiceError as exc:
+                    outcomes.append(exc)
+        start = end
+    return outcomes
+
+
+def _internal() -> ServiceError:
+    return ServiceError("internal", _("Le serveur a échoué ; rien n'a été enregistré."))
+
+
+def _locale() -> str | None:
+    locale = get_locale()
+    return str(locale) if locale is not None else None
+
+
+def writer_of(app: Flask) -> GroupWriter:
+    """The app's writer (created on first use)."""
+    writer = app.extensions.get(EXTENSION_KEY)
+    if writer is None:
+        writer = app.extensions.setdefault(EXTENSION_KEY, GroupWriter(app))
+    return writer
+
+
+def submit_answer(
+    session_id: int,
+    participant_id: int,
+    *,
+    client_id: str,
+    question_id: int,
+    value: Any,
+    text: str | None,
+    origin_sid: str | None = None,
+) -> dict[str, Any]:
+    """Store an answer through the group commit (docs/protocol.md, ``answer``), publish its
+    change once committed; the stored answer. Same rules as :func:`answers.record_answer`."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    request = AnswerRequest(
+        session_id, participant_id, client_id, question_id, value, text, _locale()
+    )
+    outcome: AnswerOutcome = writer_of(app).submit(request)
+    if isinstance(outcome, ServiceError):
+        raise outcome
+    stored, change = outcome
+    if isinstance(change, AnswerChange):
+        answers.publish_answer(change, participant_id, origin_sid)
+    return stored
+
+
+def submit_upvote(session_id: int, participant_id: int, answer_id: int, up: bool) -> dict[str, Any]:
+    """Give or take back an upvote through the group commit; ``{"answer_id", "up",
+    "upvotes"}`` once committed. Same rules as :func:`answers.upvote`."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    request = UpvoteRequest(session_id, participant_id, answer_id, up, _locale())
+    outcome = writer_of(app).submit(request)
+    if isinstance(outcome, ServiceError):
+        raise outcome
+    return answers.publish_upvote(outcome)
