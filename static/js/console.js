@@ -3,7 +3,8 @@
 (function () {
   "use strict";
   var L = window.Live, t = L.t, el = L.el;
-  var state = { agenda: null, sets: [], results: {}, counters: { phones: 0, answers: {} }, comments: {} };
+  var state = { agenda: null, sets: [], results: {}, counters: { phones: 0, answers: {} }, comments: {}, conclusions: [] };
+  var conclusionsBox = document.getElementById("console-conclusions");
   var agendaList = document.getElementById("console-agenda");
   var setsBox = document.getElementById("console-sets");
   var feedback = document.getElementById("feedback");
@@ -23,6 +24,7 @@
       if (res.agenda) { state.agenda = res.agenda; renderAgenda(); }
       if (res.set) { upsertSet(res.set); renderSets(); }
       if (res.comment) { upsertComment(res.comment); renderSets(); }
+      if (res.conclusion) { upsertConclusion(res.conclusion); renderConclusions(); }
     });
   }
 
@@ -163,9 +165,97 @@
     ]);
   }
 
+  /* ---------- conclusions ---------- */
+
+  function upsertConclusion(c) {
+    var found = false;
+    state.conclusions = state.conclusions.map(function (x) {
+      if (x.id === c.id) { found = true; return c; }
+      // Putting one to the room closes any other open vote.
+      if (c.vote_state === "open" && x.vote_state === "open") return Object.assign({}, x, { vote_state: "closed" });
+      // Showing one's result hides the others'.
+      if (c.revealed && x.revealed) return Object.assign({}, x, { revealed: false });
+      return x;
+    });
+    if (!found) state.conclusions.push(c);
+  }
+
+  function editUrl(id) {
+    return String(L.config.editConclusionUrl || "").replace(/\/0$/, "/" + id);
+  }
+
+  function renderConclusions() {
+    if (!conclusionsBox) return;
+    L.keepFocus(conclusionsBox, function () {
+      L.clear(conclusionsBox);
+      if (!state.conclusions.length) {
+        conclusionsBox.appendChild(el("p", { class: "meta", text: t("no_conclusions") }));
+        return;
+      }
+      state.conclusions.forEach(function (c) { conclusionsBox.appendChild(renderConclusion(c)); });
+    });
+  }
+
+  function renderConclusion(c) {
+    var id = c.id;
+    var title = c.set_id != null ? t("concludes", { title: c.set_title || "" }) : t("whole_session");
+    var stateText = t(c.vote_state === "open" ? "vote_open" : c.vote_state === "closed" ? "vote_closed_state" : "vote_none") +
+      (c.revealed ? " · " + t("result_shown") : "");
+    var buttons = el("p", { class: "set-actions" });
+    if (c.vote_state !== "open") {
+      buttons.appendChild(el("button", { type: "button", class: "primary", "data-focus-key": "put-" + id,
+        "data-action": "put", text: t("put_to_room"), "aria-label": t("put_to_room") + " : " + title,
+        on: { click: function (ev) { act("conclusion_put", { conclusion_id: id }, ev.currentTarget); } } }));
+    } else {
+      buttons.appendChild(el("button", { type: "button", "data-focus-key": "closevote-" + id, "data-action": "close-vote",
+        text: t("close_vote"), "aria-label": t("close_vote") + " : " + title,
+        on: { click: function (ev) { act("conclusion_close", { conclusion_id: id }, ev.currentTarget); } } }));
+    }
+    buttons.appendChild(el("button", { type: "button", "data-focus-key": "showresult-" + id,
+      "data-action": c.revealed ? "hide-result" : "show-result", "aria-pressed": c.revealed ? "true" : "false",
+      text: c.revealed ? t("hide_result") : t("show_result"),
+      on: { click: function (ev) { act("conclusion_reveal", { conclusion_id: id, revealed: !c.revealed }, ev.currentTarget); } } }));
+
+    var card = el("section", { class: "c-set c-conclusion vote-" + c.vote_state + (c.revealed ? " revealed" : ""),
+      "data-conclusion-id": String(id), "aria-labelledby": "conclusion-" + id + "-title" }, [
+      el("h3", { id: "conclusion-" + id + "-title" }, [title, " ", el("span", { class: "badge state-badge", text: stateText })]),
+      el("blockquote", { class: "conclusion-text" },
+        String(c.text || "").split("\n").filter(function (p) { return p.trim(); })
+          .map(function (p) { return el("p", { text: p }); })),
+      el("p", { class: "meta" }, [el("a", { href: editUrl(id), target: "_blank", rel: "noopener", text: t("edit") })]),
+      buttons,
+    ]);
+    var tally = c.tally;
+    if (tally) {
+      card.appendChild(el("p", { class: "respondents", "data-total": String(tally.total), text: t("respondents", { n: tally.total }) }));
+      var bars = el("ul", { class: "bars endorse-bars" });
+      (tally.options || []).forEach(function (o) {
+        var row = LiveResults.bar(t(o.key), o.count, o.percent);
+        row.setAttribute("data-key", o.key);
+        row.classList.add("choice-" + o.key);
+        bars.appendChild(row);
+      });
+      card.appendChild(bars);
+      var texts = tally.amendment_texts || [];
+      if (texts.length) {
+        card.appendChild(el("h4", { text: t("amendments") + " (" + texts.length + ")" }));
+        card.appendChild(el("ul", { class: "amendment-list" }, texts.map(function (a) {
+          return el("li", { class: "comment-text", text: a });
+        })));
+      }
+    }
+    return card;
+  }
+
   function renderCounters() {
     phones.textContent = t("phones", { n: state.counters.phones || 0 });
     phones.setAttribute("data-phones", String(state.counters.phones || 0));
+  }
+
+  var pendingConclusions = null;
+  function renderConclusionsSoon() {
+    if (pendingConclusions) return;
+    pendingConclusions = window.setTimeout(function () { pendingConclusions = null; renderConclusions(); }, 150);
   }
 
   var pendingRender = null;
@@ -181,15 +271,22 @@
       state.results = snap.results || {};
       state.counters = snap.counters || { phones: 0, answers: {} };
       state.comments = snap.comments || {};
+      state.conclusions = snap.conclusions || [];
       renderAgenda();
       renderCounters();
       renderSets();
+      renderConclusions();
     },
     agenda: function (agenda) { state.agenda = agenda; renderAgenda(); },
     question_set: function (set) { upsertSet(set); renderSets(); },
     results: function (r) { state.results[r.set_id] = r; renderSoon(); },
     counters: function (c) { state.counters = c; renderCounters(); renderSoon(); },
     comment: function (c) { upsertComment(c); renderSoon(); },
+    conclusion: function (c) { upsertConclusion(c); renderConclusionsSoon(); },
+    conclusion_removed: function (c) {
+      state.conclusions = state.conclusions.filter(function (x) { return x.id !== c.id; });
+      renderConclusions();
+    },
     // The console hears this only when an author removed their text (hiding comes as `comment`).
     comment_removed: function (c) {
       var list = state.comments[c.question_id];

@@ -81,7 +81,7 @@
       if (res.ok) {
         if (latest) { delete pending[qid]; store(PENDING_KEY, pending); }
         if (res.answer && (latest || !pending[qid])) state.answers[qid] = res.answer;
-        if (res.answer && res.answer.id != null && res.answer.text) state.mineIds[res.answer.id] = true;
+        noteMine(res.answer);
         if (latest) setStatus(qid, "saved", t("saved"));
         markMine(qid);
         return;
@@ -105,6 +105,7 @@
 
   function flushPending() {
     Object.keys(pending).forEach(function (qid) { send(pending[qid]); });
+    Endorse.flush();
   }
 
   /* ---------- rendering ---------- */
@@ -112,7 +113,7 @@
   function render() {
     L.clear(area);
     var set = state.set;
-    waiting.hidden = !!set && set.state !== "ready";
+    waiting.hidden = (!!set && set.state !== "ready") || !!document.getElementById("conclusion");
     if (!set || set.state === "ready") return;
     var closed = set.state !== "open";
     announcer.textContent = closed ? t("set_closed") : set.title;
@@ -331,13 +332,14 @@
     drawComments(c.question_id);
   }
 
-  /* The protocol's `comment` broadcast has no `mine`: recognise ours by its text. */
+  /* The protocol's `comment` broadcast has no `mine`: ours are the ids of our answers
+     (the `answer` ack, `answer_saved` and the snapshot carry the answer's id). */
   function markMine(qid) {
-    var a = state.answers[qid];
-    (state.comments[qid] || []).forEach(function (c) {
-      if (a && a.text && c.text === a.text && !c.mine) { c.mine = true; state.mineIds[c.id] = true; }
-    });
+    (state.comments[qid] || []).forEach(function (c) { if (state.mineIds[c.id]) c.mine = true; });
     drawComments(qid);
+  }
+  function noteMine(answer) {
+    if (answer && answer.id != null && answer.text) state.mineIds[answer.id] = true;
   }
 
   /* After a refusal or an answer from another tab: show the stored answer again. */
@@ -376,6 +378,190 @@
     document.getElementById("current-item").textContent = item ? t("current_item", { title: item.title }) : "";
   }
 
+  /* ---------- conclusions put to the room ---------- */
+
+  /* « D'accord / à amender / pas d'accord » on the conclusion put to the room. Endorsements
+     queue like answers: each carries a client id, waits in localStorage until acknowledged and
+     is resent after a reconnect. */
+  var Endorse = (function () {
+    var ENDORSE_KEY = "workshop." + code + ".pending-endorsements";
+    var CHOICES = ["agree", "amend", "disagree"];
+    var box = document.getElementById("conclusion-area");
+    var queue = load(ENDORSE_KEY, {}); // conclusion id -> {client_id, conclusion_id, choice, amendment}
+    var sending = {};                   // client_id -> true while awaiting its ack
+    var shown = null;                   // the conclusion shown (open, or closed while shown)
+    var stored = {};                    // conclusion id -> stored endorsement
+    var draft = { id: null, choice: null, text: "" }; // « à amender » picked, text not sent yet
+    var status = { kind: "", text: "" };
+
+    function mine(cid) { return queue[cid] || stored[cid] || null; }
+    function isVoteOpen() { return !!shown && shown.vote_state === "open"; }
+
+    function setStatus(kind, text) {
+      status = { kind: kind, text: text };
+      var node = document.getElementById("endorse-status");
+      if (!node) return;
+      node.setAttribute("data-state", kind);
+      node.textContent = text;
+    }
+
+    function submit(choice, amendment) {
+      var entry = { client_id: clientId(), conclusion_id: shown.id, choice: choice, amendment: amendment };
+      queue[shown.id] = entry;
+      store(ENDORSE_KEY, queue);
+      draw();
+      send(entry);
+    }
+
+    function send(entry) {
+      var cid = entry.conclusion_id;
+      if (!socket || !socket.connected || navigator.onLine === false) {
+        if (shown && shown.id === cid) setStatus("queued", t("queued"));
+        return;
+      }
+      if (sending[entry.client_id]) return;
+      sending[entry.client_id] = true;
+      if (shown && shown.id === cid) setStatus("sending", t("sending"));
+      L.request(socket, "endorse", entry, 8000).then(function (res) {
+        delete sending[entry.client_id];
+        var latest = queue[cid] === entry;
+        var here = shown && shown.id === cid;
+        if (res.ok) {
+          if (latest) { delete queue[cid]; store(ENDORSE_KEY, queue); }
+          if (res.endorsement && (latest || !queue[cid])) stored[cid] = res.endorsement;
+          if (latest && here) { draw(); setStatus("saved", t("saved")); }
+          return;
+        }
+        var err = res.error || {};
+        if (err.code === "timeout" || err.code === "internal" || err.code === "rate_limited") {
+          if (latest) {
+            if (here) setStatus("queued", t("queued"));
+            window.setTimeout(function () { if (queue[cid] === entry) send(entry); }, 2000);
+          }
+          return;
+        }
+        // Refused for good (vote closed, bad text…): forget it, show the stored choice again.
+        if (latest) { delete queue[cid]; store(ENDORSE_KEY, queue); }
+        if (latest && here) {
+          if (err.code === "vote_not_open" && shown) shown.vote_state = "closed";
+          draw();
+          setStatus("error", t("not_saved", { message: err.message || err.code }));
+        }
+      });
+    }
+
+    function flush() { Object.keys(queue).forEach(function (cid) { send(queue[cid]); }); }
+
+    function choiceLabel(choice) { return t(choice); }
+
+    function draw() {
+      waiting.hidden = !!shown || (!!state.set && state.set.state !== "ready");
+      L.keepFocus(box, function () {
+        L.clear(box);
+        if (!shown) return;
+        var open = isVoteOpen();
+        var saved = mine(shown.id);
+        var picked = draft.id === shown.id && draft.choice ? draft.choice : saved && saved.choice;
+        var title = shown.set_id != null ? t("concludes", { title: shown.set_title || "" }) : t("whole_session");
+        var card = el("section", { class: "conclusion-card" + (open ? "" : " closed"), id: "conclusion",
+          "data-conclusion-id": String(shown.id), "data-vote-state": shown.vote_state, "aria-labelledby": "conclusion-title" }, [
+          el("p", { class: "kicker", text: t("conclusion_kicker") }),
+          el("h1", { id: "conclusion-title", text: title }),
+          el("blockquote", { class: "conclusion-text" },
+            String(shown.text || "").split("\n").filter(function (p) { return p.trim(); })
+              .map(function (p) { return el("p", { text: p }); })),
+        ]);
+        var field = el("fieldset", { class: "endorse", disabled: !open }, [el("legend", { text: t("endorse_legend") })]);
+        var choices = el("div", { class: "endorse-choices" });
+        CHOICES.forEach(function (choice) {
+          choices.appendChild(el("button", { type: "button", class: "endorse-choice choice-" + choice,
+            "data-choice": choice, "data-focus-key": "endorse-" + choice, "aria-pressed": picked === choice ? "true" : "false",
+            text: choiceLabel(choice), on: { click: function () { pick(choice); } } }));
+        });
+        field.appendChild(choices);
+        if (picked === "amend") field.appendChild(amendField(saved));
+        card.appendChild(field);
+        if (!open) card.appendChild(el("p", { class: "state-card closed-note", text: t("vote_closed") }));
+        else if (saved) card.appendChild(el("p", { class: "meta", text: t("your_choice", { choice: choiceLabel(saved.choice) }) }));
+        card.appendChild(el("p", { class: "q-status", id: "endorse-status", role: "status", "aria-live": "polite",
+          "data-state": status.kind || null, text: status.text }));
+        box.appendChild(card);
+      });
+    }
+
+    function amendField(saved) {
+      var id = "amendment-" + shown.id, counterId = id + "-count";
+      var initial = draft.id === shown.id && draft.text ? draft.text : (saved && saved.amendment) || "";
+      var area = el("textarea", { id: id, maxlength: String(MAX_TEXT), rows: "4", "aria-describedby": counterId,
+        "data-focus-key": "amendment", text: initial });
+      var counter = el("p", { class: "counter", id: counterId });
+      function count() { counter.textContent = t("chars", { n: area.value.length, max: MAX_TEXT }); }
+      area.addEventListener("input", function () { draft = { id: shown.id, choice: "amend", text: area.value }; count(); });
+      count();
+      return el("div", { class: "field text-field amend-field" }, [
+        el("label", { for: id, text: t("amendment_label") }), area, counter,
+        el("button", { type: "button", class: "primary", "data-focus-key": "send-amendment", text: t("send_amendment"),
+          on: { click: function () {
+            if (!isVoteOpen()) return;
+            var text = area.value.trim().slice(0, MAX_TEXT);
+            if (!text) { setStatus("error", t("amendment_required")); area.focus(); return; }
+            draft = { id: null, choice: null, text: "" };
+            submit("amend", text);
+          } } }),
+      ]);
+    }
+
+    function pick(choice) {
+      if (!isVoteOpen()) return;
+      if (choice === "amend") {
+        var saved = mine(shown.id);
+        draft = { id: shown.id, choice: "amend", text: draft.id === shown.id ? draft.text : (saved && saved.amendment) || "" };
+        setStatus("", "");
+        draw();
+        var area = document.getElementById("amendment-" + shown.id);
+        if (area) area.focus();
+        return;
+      }
+      draft = { id: null, choice: null, text: "" };
+      submit(choice, null);
+    }
+
+    function show(c) {
+      if (!shown || shown.id !== c.id) { status = { kind: "", text: "" }; }
+      shown = c;
+      if (c) announcer.textContent = t("conclusion_kicker");
+      draw();
+    }
+
+    return {
+      snapshot: function (conclusion, endorsement) {
+        if (endorsement) stored[endorsement.conclusion_id] = endorsement;
+        // An endorsement whose ack was lost may already be stored: drop it rather than resend.
+        Object.keys(queue).forEach(function (cid) {
+          var s = stored[cid];
+          if (s && s.client_id === queue[cid].client_id) delete queue[cid];
+        });
+        store(ENDORSE_KEY, queue);
+        if (conclusion) show(conclusion);
+        else if (shown && shown.vote_state === "open") { shown = null; draw(); }
+        else draw();
+      },
+      conclusion: function (c) {
+        if (c.vote_state === "open") show(c);
+        else if (shown && shown.id === c.id) { shown = c; draw(); }
+      },
+      removed: function (id) { if (shown && shown.id === id) { shown = null; draw(); } },
+      saved: function (e) {
+        stored[e.conclusion_id] = e;
+        if (!queue[e.conclusion_id] && shown && shown.id === e.conclusion_id) {
+          draft = { id: null, choice: null, text: "" };
+          draw();
+        }
+      },
+      flush: flush,
+    };
+  })();
+
   /* ---------- socket ---------- */
 
   socket = L.connect("participant", {
@@ -390,6 +576,7 @@
       Object.keys(state.comments).forEach(function (qid) {
         state.comments[qid].forEach(function (c) { if (c.mine) state.mineIds[c.id] = true; });
       });
+      Object.keys(state.answers).forEach(function (qid) { noteMine(state.answers[qid]); });
       // An answer whose ack was lost may already be stored: drop it rather than resend.
       Object.keys(pending).forEach(function (qid) {
         var stored = state.answers[qid];
@@ -399,6 +586,7 @@
       renderProfile(snap.participant);
       showItem(snap.agenda);
       render();
+      Endorse.snapshot(snap.conclusion || null, snap.endorsement || null);
       flushPending();
     },
     agenda: showItem,
@@ -423,8 +611,12 @@
     },
     answer_saved: function (a) {
       state.answers[a.question_id] = a;
+      noteMine(a);
       if (!pending[a.question_id]) syncQuestion(a.question_id);
     },
+    conclusion: function (c) { Endorse.conclusion(c); },
+    conclusion_removed: function (c) { Endorse.removed(c.id); },
+    endorsement_saved: function (e) { Endorse.saved(e); },
     online: flushPending,
   }, function () { return load(TOKEN_KEY, null); });
 })();

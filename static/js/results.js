@@ -91,5 +91,5 @@
     (set.questions || []).forEach(function (q) { container.appendChild(question(q, byId[q.id])); });
   }
 
-  window.LiveResults = { render: render };
+  window.LiveResults = { render: render, bar: bar };
 })();

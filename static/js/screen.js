@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var L = window.Live, t = L.t, el = L.el;
-  var state = { agenda: null, set: null, results: null };
+  var state = { agenda: null, set: null, results: null, conclusion: null };
   var root = document.getElementById("screen");
   var view = document.getElementById("set-view");
   var agendaList = document.getElementById("agenda");
@@ -37,6 +37,8 @@
   function render() {
     var set = state.set;
     L.clear(view);
+    view.removeAttribute("data-set-id");
+    if (state.conclusion) { renderConclusion(state.conclusion); return; }
     if (!set || set.state === "ready") {
       root.setAttribute("data-state", "waiting");
       view.appendChild(el("p", { class: "screen-waiting", text: t("waiting_screen") }));
@@ -63,6 +65,37 @@
     view.appendChild(ol);
   }
 
+  /* A conclusion put to the room (or whose tally is revealed) takes the projector: its text,
+     then, when revealed, one bar per choice with counts and percentages, and the number of
+     amendments (their texts are in the summary and the exports). */
+  function renderConclusion(c) {
+    root.setAttribute("data-state", c.revealed && c.tally ? "conclusion-results" : "conclusion");
+    var section = el("section", { class: "screen-conclusion", id: "conclusion", "data-conclusion-id": String(c.id) }, [
+      el("h2", { class: "set-title", text: c.set_id != null ? t("concludes", { title: c.set_title || "" }) : t("whole_session") }),
+      el("blockquote", { class: "conclusion-text" },
+        String(c.text || "").split("\n").filter(function (p) { return p.trim(); })
+          .map(function (p) { return el("p", { text: p }); })),
+    ]);
+    if (c.revealed && c.tally) {
+      var tally = c.tally;
+      section.appendChild(el("p", { class: "respondents", "data-total": String(tally.total),
+        text: t("endorsements", { n: tally.total }) }));
+      var bars = el("ul", { class: "bars endorse-bars", id: "endorse-bars" });
+      (tally.options || []).forEach(function (o) {
+        var row = LiveResults.bar(t(o.key), o.count, o.percent);
+        row.setAttribute("data-key", o.key);
+        row.classList.add("choice-" + o.key);
+        bars.appendChild(row);
+      });
+      section.appendChild(bars);
+      section.appendChild(el("p", { class: "amendments-count", "data-amendments": String(tally.amendments || 0),
+        text: t("amendments_count", { n: tally.amendments || 0 }) }));
+    } else if (c.vote_state === "open") {
+      section.appendChild(el("p", { class: "set-hint", text: t("vote_hint") }));
+    }
+    view.appendChild(section);
+  }
+
   /* If a reveal is not followed by results soon, ask for a fresh snapshot (reconnect). */
   function watchResults(set) {
     window.clearTimeout(resultsWatch);
@@ -80,6 +113,7 @@
       state.agenda = snap.agenda || null;
       state.set = snap.shown_set || snap.open_set || null;
       state.results = snap.results || null;
+      state.conclusion = snap.conclusion || null;
       renderAgenda();
       render();
     },
@@ -98,6 +132,18 @@
         window.clearTimeout(resultsWatch);
         render();
       }
+    },
+    conclusion: function (c) {
+      var cur = state.conclusion;
+      // The conclusion put to the room keeps the projector (as in the snapshot).
+      if (cur && cur.id !== c.id && cur.vote_state === "open" && c.vote_state !== "open") return;
+      if (c.vote_state === "open" || c.revealed) state.conclusion = c;
+      else if (state.conclusion && state.conclusion.id === c.id) state.conclusion = null;
+      else return;
+      render();
+    },
+    conclusion_removed: function (c) {
+      if (state.conclusion && state.conclusion.id === c.id) { state.conclusion = null; render(); }
     },
     comment: function (c) { patchComment(c, false); },
     comment_removed: function (c) { patchComment(c, true); },

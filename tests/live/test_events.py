@@ -261,6 +261,7 @@ def test_snapshot_on_reconnect_has_own_answers_and_upvotes(sockets, session, qse
     snap = snapshot_of(again)
     assert snap["answers"] == {
         str(questions["choice"].id): {
+            "id": snap["answers"][str(questions["choice"].id)]["id"],
             "client_id": "client-xyz1",
             "value": 0,
             "text": None,

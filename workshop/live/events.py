@@ -27,6 +27,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 from ..extensions import db, socketio
 from ..services import live
 from ..services.errors import ServiceError
+from ..services.live import endorsements
 from .tokens import COOKIE_NAME
 
 log = logging.getLogger(__name__)
@@ -347,3 +348,63 @@ def on_comment_moderate(state: dict[str, Any], payload: dict[str, Any]) -> dict[
         highlighted=payload.get("highlighted"),
     )
     return {"comment": comment}
+
+
+# --- conclusions put to the room (docs/protocol.md, « Conclusions ») -----------------------------
+
+ENDORSE = Schema(
+    {
+        "client_id": is_client_id,
+        "conclusion_id": is_int,
+        "choice": is_str,
+        "amendment": is_opt_str,
+    }
+)
+CONCLUSION_ID = Schema({"conclusion_id": is_int})
+CONCLUSION_REVEAL = Schema({"conclusion_id": is_int, "revealed": is_bool})
+
+
+@live_event("endorse", (PARTICIPANT,), ENDORSE)
+def on_endorse(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """A phone says « d'accord / à amender / pas d'accord » on the conclusion put to the room.
+
+    Ack: ``{"endorsement": <stored endorsement>}``. Broadcasts (after the commit, not for a
+    resend): ``endorsement_saved`` to the participant's other tabs, the coalesced tally
+    (``conclusion`` to the console, and to the screen while revealed).
+    """
+    endorsement = endorsements.record_endorsement(
+        state["session_id"],
+        state["participant_id"],
+        client_id=payload["client_id"],
+        conclusion_id=payload["conclusion_id"],
+        choice=payload["choice"],
+        amendment=payload["amendment"],
+        origin_sid=request.sid,  # type: ignore[attr-defined]
+    )
+    return {"endorsement": endorsement}
+
+
+@live_event("conclusion_put", (CONSOLE,), CONCLUSION_ID)
+def on_conclusion_put(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console puts a conclusion to the room (another open vote closes). Ack
+    ``{"conclusion"}`` (with tally); broadcasts ``conclusion`` (each one that changed)."""
+    conclusion = endorsements.put_conclusion(state["session_id"], payload["conclusion_id"])
+    return {"conclusion": conclusion}
+
+
+@live_event("conclusion_close", (CONSOLE,), CONCLUSION_ID)
+def on_conclusion_close(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console closes the vote on a conclusion. Ack ``{"conclusion"}``; broadcasts
+    ``conclusion``."""
+    conclusion = endorsements.close_conclusion(state["session_id"], payload["conclusion_id"])
+    return {"conclusion": conclusion}
+
+
+@live_event("conclusion_reveal", (CONSOLE,), CONCLUSION_REVEAL)
+def on_conclusion_reveal(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console shows or hides a conclusion's tally on the projector (showing one hides the
+    others). Ack ``{"conclusion"}``; broadcasts ``conclusion`` (each one that changed)."""
+    conclusion = endorsements.reveal_conclusion(
+        state["session_id"], payload["conclusion_id"], payload["revealed"]
+    )
+    return {"conclusion": conclusion}

@@ -179,13 +179,20 @@ def console(code: str):
 
 
 def _live_config(session: Session, role: str) -> dict[str, Any]:
-    return {
+    config: dict[str, Any] = {
         "code": session.code,
         "role": role,
         "joinUrl": join_url(session.code),
         "maxComment": 1000,
         "maxPseudonym": 40,
     }
+    if role == "console":
+        # Conclusions are written on the summary page; ``0`` stands for a conclusion's id.
+        config["summaryUrl"] = url_for("summary.summary", code=session.code)
+        config["editConclusionUrl"] = url_for(
+            "summary.edit_conclusion", code=session.code, conclusion_id=0
+        )
+    return config
 
 
 def js_strings(role: str) -> dict[str, str]:
@@ -212,6 +219,12 @@ def js_strings(role: str) -> dict[str, str]:
         "upvotes": _("%(n)s soutien(s)"),
         "anonymous": _("Anonyme"),
         "respondents": _("Réponses : %(n)s"),
+        # Conclusions put to the room.
+        "agree": _("D'accord"),
+        "amend": _("À amender"),
+        "disagree": _("Pas d'accord"),
+        "concludes": _("Conclusion : %(title)s"),
+        "whole_session": _("Conclusion de tout l'atelier"),
     }
     if role == "participant":
         strings.update(
@@ -246,6 +259,13 @@ def js_strings(role: str) -> dict[str, str]:
             current_item=_("En cours : %(title)s"),
             profile_saved=_("Profil enregistré ✓"),
             offline_action=_("Hors ligne : réessayez au retour du réseau."),
+            conclusion_kicker=_("Conclusion soumise à la salle"),
+            endorse_legend=_("Êtes-vous d'accord avec cette conclusion ?"),
+            amendment_label=_("Votre amendement"),
+            send_amendment=_("Envoyer l'amendement"),
+            amendment_required=_("Écrivez votre amendement."),
+            vote_closed=_("Le vote sur cette conclusion est clos. Merci !"),
+            your_choice=_("Votre avis : %(choice)s"),
         )
     else:
         strings.update(
@@ -259,6 +279,9 @@ def js_strings(role: str) -> dict[str, str]:
             set_closed_screen=_("Questionnaire clos."),
             count_percent=_("%(count)s (%(percent)s %%)"),
             words_count=_("%(word)s : %(n)s"),
+            endorsements=_("Avis exprimés : %(n)s"),
+            amendments_count=_("Amendements proposés : %(n)s"),
+            vote_hint=_("Donnez votre avis sur votre téléphone."),
         )
     if role == "console":
         strings.update(
@@ -282,5 +305,16 @@ def js_strings(role: str) -> dict[str, str]:
             done=_("Fait ✓"),
             results=_("Résultats"),
             no_comments=_("Aucun commentaire."),
+            put_to_room=_("Soumettre à la salle"),
+            close_vote=_("Clore le vote"),
+            show_result=_("Afficher le résultat"),
+            hide_result=_("Masquer le résultat"),
+            vote_none=_("Pas encore soumise à la salle"),
+            vote_open=_("Vote en cours"),
+            vote_closed_state=_("Vote clos"),
+            result_shown=_("Résultat à l'écran"),
+            edit=_("Modifier"),
+            amendments=_("Amendements"),
+            no_conclusions=_("Aucune conclusion rédigée pour l'instant."),
         )
     return strings

@@ -198,14 +198,7 @@ def put_to_room(conclusion: Conclusion) -> Conclusion:
 
     Existing endorsements are kept (a conclusion put to the room again continues its vote).
     """
-    others = db.session.scalars(
-        select(Conclusion).where(
-            Conclusion.session_id == conclusion.session_id,
-            Conclusion.vote_state == VoteState.OPEN,
-            Conclusion.id != conclusion.id,
-        )
-    ).all()
-    for other in others:
+    for other in open_others(conclusion):
         other.vote_state = VoteState.CLOSED
     conclusion.vote_state = VoteState.OPEN
     db.session.commit()
@@ -220,11 +213,49 @@ def close_vote(conclusion: Conclusion) -> Conclusion:
     return conclusion
 
 
-def reveal(conclusion: Conclusion, revealed: bool = True) -> Conclusion:
-    """Show (or hide) the tally of ``conclusion`` on the projector."""
+def reveal(conclusion: Conclusion, revealed: bool = True, *, exclusive: bool = False) -> Conclusion:
+    """Show (or hide) the tally of ``conclusion`` on the projector.
+
+    ``exclusive``: showing it hides the tally of every other conclusion of the session (the
+    projector shows one conclusion at a time).
+    """
+    if revealed and exclusive:
+        for other in revealed_others(conclusion):
+            other.revealed = False
     conclusion.revealed = revealed
     db.session.commit()
     return conclusion
+
+
+def revealed_others(conclusion: Conclusion) -> list[Conclusion]:
+    """The other conclusions of the session whose tally is shown (pure read)."""
+    return list(
+        db.session.scalars(
+            select(Conclusion).where(
+                Conclusion.session_id == conclusion.session_id,
+                Conclusion.revealed.is_(True),
+                Conclusion.id != conclusion.id,
+            )
+        )
+    )
+
+
+def open_others(conclusion: Conclusion) -> list[Conclusion]:
+    """The other conclusions of the session put to the room (pure read)."""
+    return list(
+        db.session.scalars(
+            select(Conclusion).where(
+                Conclusion.session_id == conclusion.session_id,
+                Conclusion.vote_state == VoteState.OPEN,
+                Conclusion.id != conclusion.id,
+            )
+        )
+    )
+
+
+def conclusion_of_session(session_id: int, conclusion_id: Any) -> Conclusion:
+    """The conclusion ``conclusion_id`` of the session (``unknown_conclusion`` otherwise)."""
+    return _conclusion_of_session(session_id, conclusion_id)
 
 
 def endorse(

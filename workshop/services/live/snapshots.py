@@ -11,6 +11,7 @@ from ...extensions import db
 from ...models import Answer, Participant, Question, QuestionSet, Session, Upvote
 from ...models.enums import SetState
 from ..results import AnswerRow, comment_view, load_answer_rows, results_of, sort_comments
+from . import endorsements
 from .publish import counters
 from .views import agenda_view, answer_view, groups_view, now_iso, session_view, set_view
 
@@ -58,10 +59,13 @@ def snapshot(
     }
     if role == "participant" and participant_id is not None:
         data.update(_participant_extras(session, open_set, participant_id, token))
+        data.update(endorsements.participant_extras(session.id, participant_id))
     elif role == "screen":
         data.update(_screen_extras(session))
+        data.update(endorsements.screen_extras(session.id))
     elif role == "console":
         data.update(_console_extras(session))
+        data.update(endorsements.console_extras(session.id))
     return data
 
 

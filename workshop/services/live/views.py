@@ -7,7 +7,9 @@ from typing import Any
 
 from flask import current_app, url_for
 
+from ...labels import STAKEHOLDER_LABELS
 from ...models import Answer, QuestionSet, Session
+from ...models.session import DEFAULT_STAKEHOLDER_GROUPS
 
 
 def iso(value: datetime | None) -> str | None:
@@ -44,7 +46,15 @@ def join_url(code: str) -> str:
 
 
 def groups_view(session: Session) -> list[dict[str, str]]:
-    return [{"key": g.key, "label": g.label} for g in session.stakeholder_groups]
+    groups = session.stakeholder_groups
+    return [{"key": g.key, "label": group_label(g.key, g.label)} for g in groups]
+
+
+def group_label(key: str, label: str) -> str:
+    """A default group's label translated (when it was left as the default French label)."""
+    if (key, label) in DEFAULT_STAKEHOLDER_GROUPS and key in STAKEHOLDER_LABELS:
+        return str(STAKEHOLDER_LABELS[key])
+    return label
 
 
 def agenda_view(session: Session) -> dict[str, Any]:
@@ -82,6 +92,7 @@ def set_view(question_set: QuestionSet) -> dict[str, Any]:
 def answer_view(answer: Answer) -> dict[str, Any]:
     """The stored answer as acknowledged (and as sent to the participant's other tabs)."""
     return {
+        "id": answer.id,
         "question_id": answer.question_id,
         "client_id": answer.client_id,
         "value": answer.value,
