@@ -2,9 +2,10 @@
 
 It is what the benchmark compares our server with: the same connect / ``snapshot`` /
 ``set_open`` / ``set_close`` / ``question_set`` / ``answer`` shapes (docs/protocol.md), one
-SQLite commit per answer (plain ``sqlite3``, SQLite's default journal and synchronous settings
-unless ``--journal-mode wal``), no
-validation beyond "the question exists and its set is open", no coalesced results, no counters.
+SQLite commit per answer (plain ``sqlite3``, SQLite's default journal and synchronous settings;
+``--journal-mode wal`` gives it WAL with ``synchronous=NORMAL``, the settings of
+workshop/db_tuning.py), no validation beyond "the question exists and its set is open", no
+coalesced results, no counters.
 
     python -m bench.baseline_server --port 5001 --db /tmp/x.sqlite3 --session session.json \
         --password secret
@@ -60,6 +61,8 @@ class Store:
     def __init__(self, path: str, spec: dict[str, Any], journal_mode: str = "delete") -> None:
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.db.execute(f"PRAGMA journal_mode = {journal_mode}")
+        if journal_mode == "wal":  # the settings workshop/db_tuning.py gives ours
+            self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.executescript(SCHEMA)
         self.spec = spec
         self.sets: dict[int, dict[str, Any]] = {}
@@ -274,7 +277,7 @@ def main(argv: list[str] | None = None) -> None:
         "--journal-mode",
         choices=("delete", "wal"),
         default="delete",
-        help="SQLite journal mode (default: SQLite's own default, delete)",
+        help="SQLite journal mode (default: SQLite's own, delete; wal: also synchronous=NORMAL)",
     )
     args = parser.parse_args(argv)
     with open(args.session, encoding="utf-8") as fh:

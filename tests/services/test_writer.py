@@ -248,3 +248,21 @@ def test_handler_refusal_through_the_writer(app, session, qset, q):
     phone.disconnect()
     assert not ack["ok"]
     assert ack["error"]["code"] == "bad_value"
+
+
+def test_pushed_results_are_the_results_of_the_set(app, session, qset, q, phones):
+    """The pusher's row-based loader (publish.live_results) computes what set_results does."""
+    from workshop.services.live.publish import live_results
+    from workshop.services.results import set_results
+
+    question = builders.gen_question(qset, "choice", allow_comment=True)
+    batch(
+        app,
+        ask(session, phones[0], question, 0, "client-res01", text="Oui"),
+        ask(session, phones[1], question, 2, "client-res02", text="Non"),
+        ask(session, phones[2], q["yesno"], "no", "client-res03"),
+    )
+    (comment,) = [a for a in db.session.scalars(select(Answer)) if a.text == "Non"]
+    db.session.add(Upvote(participant_id=phones[0], answer_id=comment.id))
+    db.session.commit()
+    assert live_results(qset) == set_results(qset)

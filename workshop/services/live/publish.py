@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,8 +25,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ...extensions import db, socketio
-from ...models import QuestionSet
-from ..results import set_results
+from ...models import Answer, Participant, QuestionSet
+from ..results import AnswerRow, results_of, upvote_counts
 from . import presence
 
 log = logging.getLogger(__name__)
@@ -74,10 +76,58 @@ def push_now(session_id: int, set_ids: Iterable[int]) -> None:
             QuestionSet.id.in_(ids), QuestionSet.session_id == session_id
         )
         for question_set in db.session.scalars(query):
-            results = set_results(question_set)
+            results = live_results(question_set)
             emit("results", results, console_room(session_id))
             if question_set.revealed:
                 emit("results", results, screen_room(session_id))
+
+
+def live_results(question_set: QuestionSet) -> dict[str, Any]:
+    """The ``<results>`` of a set, as :func:`workshop.services.results.set_results` computes
+    them, but read as plain rows (no ORM objects: this runs every push interval over every
+    answer of the set, thousands of rows)."""
+    questions = question_set.questions
+    query = (
+        select(
+            Answer.id,
+            Answer.question_id,
+            Answer.participant_id,
+            Answer.value,
+            Answer.text,
+            Answer.hidden,
+            Answer.highlighted,
+            Participant.pseudonym,
+            Answer.updated_at,
+        )
+        .join(Participant, Participant.id == Answer.participant_id)
+        .where(Answer.question_id.in_([q.id for q in questions]))
+        .order_by(Answer.id)
+    )
+    rows = db.session.execute(query).all()
+    upvotes = upvote_counts([row.id for row in rows if row.text])
+    by_question: dict[int, list[AnswerRow]] = defaultdict(list)
+    for row in rows:
+        by_question[row.question_id].append(
+            AnswerRow(
+                id=row.id,
+                question_id=row.question_id,
+                participant_id=row.participant_id,
+                value=row.value,
+                text=row.text,
+                hidden=row.hidden,
+                highlighted=row.highlighted,
+                pseudonym=row.pseudonym or "",
+                upvotes=upvotes.get(row.id, 0),
+                updated_at=row.updated_at,
+            )
+        )
+    return results_of(question_set, {q.id: by_question.get(q.id, []) for q in questions})
+
+
+#: A push that took ``t`` seconds is followed by a pause of at least ``t * PUSH_BACKOFF``: under
+#: load (thousands of answers per set), figures are pushed less often rather than starving the
+#: sockets (pushes take at most about 1 / (1 + PUSH_BACKOFF) of the process).
+PUSH_BACKOFF = 4.0
 
 
 class ResultsPusher:
@@ -116,11 +166,13 @@ class ResultsPusher:
             return batch
 
     def _run(self, app: Flask, interval: float) -> None:
+        pause = interval
         while True:
-            socketio.sleep(interval)
+            socketio.sleep(pause)
             batch = self._take()
             if not batch:
                 return
+            started = time.monotonic()
             with app.app_context():
                 for session_id, set_ids in batch.items():
                     try:
@@ -128,6 +180,7 @@ class ResultsPusher:
                     except Exception:
                         db.session.rollback()
                         log.exception("pushing results of session %s failed", session_id)
+            pause = max(interval, (time.monotonic() - started) * PUSH_BACKOFF)
 
 
 pusher = ResultsPusher()
