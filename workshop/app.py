@@ -58,6 +58,9 @@ def configure_app(app: Flask, config: Mapping[str, Any] | None) -> None:
         opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         opts.setdefault("connect_args", {}).setdefault("timeout", 30)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = cfg.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+    )
 
 
 def init_extensions(app: Flask) -> None:

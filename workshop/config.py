@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 #: Every environment variable read, with the config key it sets.
@@ -54,6 +55,9 @@ class Defaults:
     MAX_PSEUDONYM_LENGTH = 40
     # Coalescing of results pushed to projectors and consoles (seconds between two pushes).
     RESULTS_PUSH_INTERVAL = 0.3
+    # Presence: seconds between two heartbeats of a server process; its connections stop
+    # counting 3 intervals after its last one (services/live/presence.py).
+    PRESENCE_HEARTBEAT_INTERVAL = 10.0
 
 
 def default_instance_path() -> str:
@@ -74,8 +78,40 @@ def ensure_secret_key(instance_path: str) -> str:
             return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    # Written with owner-only permissions; never logged.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # Written with owner-only permissions; never logged. O_EXCL: when several server processes
+    # start at once on one instance folder, the first writer wins and the others read its key
+    # (else each would sign cookies with its own key).
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the winner is writing 64 characters
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.01)
+        raise RuntimeError(f"{path} is empty: delete it or set WORKSHOP_SECRET_KEY") from None
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+#: Pool of PostgreSQL connections per server process. Under gevent a request holds a connection
+#: only while it runs its queries; more connections than a few per PostgreSQL core do not add
+#: throughput, and processes x (pool_size + max_overflow) must stay below max_connections (100).
+POSTGRES_ENGINE_OPTIONS = {
+    "pool_size": 10,
+    "max_overflow": 5,
+    "pool_timeout": 30,
+    "pool_recycle": 1800,
+    "pool_pre_ping": True,
+}
+
+
+def engine_options(database_uri: str, options: dict | None) -> dict:
+    """``SQLALCHEMY_ENGINE_OPTIONS`` completed with the defaults of the database's backend
+    (what the instance config sets wins)."""
+    options = dict(options or {})
+    if database_uri.startswith("postgresql"):
+        for key, value in POSTGRES_ENGINE_OPTIONS.items():
+            options.setdefault(key, value)
+    return options

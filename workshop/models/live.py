@@ -72,9 +72,7 @@ class Upvote(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
-    answer_id: Mapped[int] = mapped_column(
-        ForeignKey("answer.id", ondelete="CASCADE"), index=True
-    )
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -84,7 +82,8 @@ class LiveConnection(db.Model):
     Presence is counted from these rows, so that every server process sharing the database sees
     the same number of connected phones. A row is inserted on connect and deleted on disconnect;
     ``server_id`` names the process that holds the socket, so the rows of a crashed process can
-    be cleared (see :func:`workshop.services.live.presence.clear_server`).
+    be cleared (see :func:`workshop.services.live.presence.clear_server`) and, once its
+    :class:`LiveServer` heartbeat is stale, are no longer counted and get purged.
     """
 
     __tablename__ = "live_connection"
@@ -99,3 +98,18 @@ class LiveConnection(db.Model):
     )
     server_id: Mapped[str] = mapped_column(String(80), index=True)
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LiveServer(db.Model):
+    """A running server process (one per ``workshop serve``), and its last heartbeat.
+
+    Each process updates its row every ``PRESENCE_HEARTBEAT_INTERVAL`` seconds from its first
+    socket on. Connections of a server whose heartbeat is older than three intervals are not
+    counted, and are purged (see :mod:`workshop.services.live.presence`).
+    """
+
+    __tablename__ = "live_server"
+
+    server_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

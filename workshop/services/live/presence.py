@@ -2,30 +2,75 @@
 
 Counting rows (not in-process sockets) gives the same number on every server process sharing the
 database (several processes behind a Redis message queue). A row is written on connect and
-deleted on disconnect. If a process dies without running its disconnect handlers, its rows stay
-behind: each row names its process (``server_id``; :data:`SERVER_ID` is this process's, unique per
-start), and :func:`clear_server` removes the rows of a process that is gone. The phone count is
-the number of *distinct participants* connected: two tabs of one phone count once.
+deleted on disconnect. The phone count is the number of *distinct participants* connected: two
+tabs of one phone count once.
+
+A process that dies without running its disconnect handlers leaves its rows behind. Each row
+names its process (``server_id``; :data:`SERVER_ID` is this process's, unique per start), and each
+process keeps a heartbeat row (``LiveServer``), written with its first connection and then every
+``PRESENCE_HEARTBEAT_INTERVAL`` seconds (N) by a background task:
+
+- counts ignore the connections of servers whose heartbeat is older than ``3 N``;
+- every beat (the first one at the process's first connection: its start-up clean-up) purges
+  the rows of those servers, and of dead processes of this host (same host name, no such pid),
+  then pushes fresh ``counters`` to the sessions concerned;
+- a process whose heartbeat row was purged (it stalled for ``3 N``) writes its rows back at its
+  next beat, from the registry of the sockets it holds.
+
+Clocks: heartbeats are written and compared in the servers' UTC time; hosts need NTP.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from flask import Flask, current_app
+from sqlalchemy import delete, func, select, update
 
-from ...extensions import db
-from ...models import Answer, Question, QuestionSet
-from ...models.live import LiveConnection
+from ...extensions import db, socketio
+from ...models import Answer, Participant, Question, QuestionSet, Session
+from ...models.live import LiveConnection, LiveServer
 
-#: This process, as written in ``LiveConnection.server_id``.
-SERVER_ID = f"{socket.gethostname()[:50]}:{os.getpid()}:{secrets.token_hex(4)}"
+log = logging.getLogger(__name__)
+
+HOSTNAME = socket.gethostname()[:50]
+#: This process, as written in ``LiveConnection.server_id``: ``host:pid:random``.
+SERVER_ID = f"{HOSTNAME}:{os.getpid()}:{secrets.token_hex(4)}"
+#: A server is dead when its heartbeat is older than this many intervals.
+STALE_AFTER_BEATS = 3
+
+# The sockets this process holds, per database URL (sid -> session id, role, participant id):
+# to write the rows back if another process purged them while this one stalled. Rebuildable,
+# never authoritative.
+_registries: dict[str, dict[str, tuple[int, str, int | None]]] = {}
+# When this process last wrote its heartbeat, per database URL (monotonic seconds).
+_last_beat: dict[str, float] = {}
+_task_lock = threading.Lock()
+_task: Any = None
+
+
+def interval(app: Flask | None = None) -> float:
+    """Seconds between two heartbeats."""
+    return float((app or current_app).config["PRESENCE_HEARTBEAT_INTERVAL"])
+
+
+def stale_before(now: datetime | None = None) -> datetime:
+    """Heartbeats older than this are of dead servers."""
+    now = now or datetime.now(UTC)
+    return now - timedelta(seconds=STALE_AFTER_BEATS * interval())
 
 
 def add(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
-    """Record an open socket (the caller commits)."""
+    """Record an open socket (the caller commits); starts this process's heartbeat."""
+    _registry()[sid] = (session_id, role, participant_id)
+    _beat_if_due()
     db.session.merge(
         LiveConnection(
             sid=sid,
@@ -35,10 +80,12 @@ def add(sid: str, session_id: int, role: str, participant_id: int | None) -> Non
             server_id=SERVER_ID,
         )
     )
+    _start_heartbeat()
 
 
 def remove(sid: str) -> int | None:
     """Forget a socket (the caller commits); its session id, or None if unknown."""
+    _registry().pop(sid, None)
     row = db.session.get(LiveConnection, sid)
     if row is None:
         return None
@@ -49,14 +96,23 @@ def remove(sid: str) -> int | None:
 def clear_server(server_id: str) -> int:
     """Delete the rows of a server process that is gone; the number deleted (commits)."""
     result = db.session.execute(delete(LiveConnection).where(LiveConnection.server_id == server_id))
+    db.session.execute(delete(LiveServer).where(LiveServer.server_id == server_id))
     db.session.commit()
     return result.rowcount or 0
 
 
+def _live_servers_only():
+    """The condition "the row's server is not known dead" (no heartbeat row yet: alive)."""
+    dead = select(LiveServer.server_id).where(LiveServer.heartbeat_at < stale_before())
+    return LiveConnection.server_id.not_in(dead)
+
+
 def phone_count(session_id: int) -> int:
-    """Distinct participants with at least one open socket in the session."""
+    """Distinct participants with at least one open socket in the session, on a live server."""
     query = select(func.count(func.distinct(LiveConnection.participant_id))).where(
-        LiveConnection.session_id == session_id, LiveConnection.role == "participant"
+        LiveConnection.session_id == session_id,
+        LiveConnection.role == "participant",
+        _live_servers_only(),
     )
     return db.session.scalar(query) or 0
 
@@ -71,3 +127,188 @@ def answer_counts(session_id: int) -> dict[int, int]:
         .group_by(Question.id)
     )
     return {question_id: count for question_id, count in db.session.execute(query)}
+
+
+# --- heartbeat ----------------------------------------------------------------------------------
+
+
+def _db_key() -> str:
+    return str(db.engine.url)
+
+
+def _registry() -> dict[str, tuple[int, str, int | None]]:
+    return _registries.setdefault(_db_key(), {})
+
+
+def _beat_if_due() -> None:
+    """Write the heartbeat in the caller's transaction unless written less than N ago."""
+    key = _db_key()
+    if time.monotonic() - _last_beat.get(key, float("-inf")) >= interval():
+        _last_beat[key] = time.monotonic()  # before any I/O: one writer per interval
+        _upsert_beat(datetime.now(UTC))
+
+
+def _upsert_beat(now: datetime) -> None:
+    """Insert or update this process's heartbeat row (not committed), race-free."""
+    dialect = db.engine.dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(LiveServer).values(server_id=SERVER_ID, started_at=now, heartbeat_at=now)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[LiveServer.server_id], set_={"heartbeat_at": now}
+        )
+        db.session.execute(stmt)
+    else:
+        row = db.session.get(LiveServer, SERVER_ID)
+        if row is None:
+            db.session.add(LiveServer(server_id=SERVER_ID, started_at=now, heartbeat_at=now))
+        else:
+            row.heartbeat_at = now
+
+
+def _write_beat(now: datetime | None = None) -> bool:
+    """Write this process's heartbeat (not committed); whether its row had to be created."""
+    now = now or datetime.now(UTC)
+    _last_beat[_db_key()] = time.monotonic()
+    updated = db.session.execute(
+        update(LiveServer).where(LiveServer.server_id == SERVER_ID).values(heartbeat_at=now)
+    )
+    if updated.rowcount:
+        return False
+    _upsert_beat(now)
+    return True
+
+
+def beat(now: datetime | None = None) -> bool:
+    """Record this process's heartbeat (commits). When its row was gone (purged while this
+    process stalled), write the rows of the sockets it holds back. Whether rows were restored."""
+    try:
+        created = _write_beat(now)
+        registry = _registry()
+        restored = created and bool(registry)
+        if restored:
+            _write_back(registry)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return restored
+
+
+def _write_back(registry: dict[str, tuple[int, str, int | None]]) -> None:
+    """Insert the rows of the sockets this process holds (not committed), leaving out those of
+    sessions or participants deleted meanwhile."""
+    rows = list(registry.items())
+    session_ids = {session_id for _, (session_id, _, _) in rows}
+    participant_ids = {pid for _, (_, _, pid) in rows if pid is not None}
+    sessions = set(db.session.scalars(select(Session.id).where(Session.id.in_(session_ids))))
+    participants = set(
+        db.session.scalars(select(Participant.id).where(Participant.id.in_(participant_ids)))
+    )
+    for sid, (session_id, role, participant_id) in rows:
+        if session_id not in sessions or (
+            participant_id is not None and participant_id not in participants
+        ):
+            continue
+        db.session.merge(
+            LiveConnection(
+                sid=sid,
+                session_id=session_id,
+                role=role,
+                participant_id=participant_id,
+                server_id=SERVER_ID,
+            )
+        )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # somebody else's process: alive
+    return True
+
+
+def _dead_on_this_host(server_ids: list[str]) -> list[str]:
+    """Servers of this host whose process is gone (a crash followed by a quick restart)."""
+    dead = []
+    for server_id in server_ids:
+        parts = server_id.split(":")
+        if len(parts) < 3 or server_id == SERVER_ID:
+            continue
+        host, pid = ":".join(parts[:-2]), parts[-2]
+        if host == HOSTNAME and pid.isdigit() and not _pid_alive(int(pid)):
+            dead.append(server_id)
+    return dead
+
+
+def purge_dead(now: datetime | None = None) -> set[int]:
+    """Delete the rows (connections and heartbeat) of dead servers: heartbeat older than
+    ``3 N``, or a process of this host that no longer exists. Commits; the ids of the sessions
+    whose connections were deleted."""
+    try:
+        stale = db.session.scalars(
+            select(LiveServer.server_id).where(LiveServer.heartbeat_at < stale_before(now))
+        ).all()
+        servers = set(stale)
+        local = select(LiveServer.server_id).where(LiveServer.server_id.startswith(HOSTNAME + ":"))
+        servers.update(_dead_on_this_host(list(db.session.scalars(local))))
+        servers.discard(SERVER_ID)
+        if not servers:
+            return set()
+        doomed = LiveConnection.server_id.in_(servers)
+        sessions = set(
+            db.session.scalars(select(LiveConnection.session_id).where(doomed).distinct())
+        )
+        db.session.execute(delete(LiveConnection).where(doomed))
+        db.session.execute(delete(LiveServer).where(LiveServer.server_id.in_(servers)))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("purged the connections of %d dead server(s): %s", len(servers), sorted(servers))
+    return sessions
+
+
+def tick() -> set[int]:
+    """One heartbeat round: beat, purge the dead, push fresh counters where rows went away or
+    came back. The sessions whose counters changed."""
+    from .publish import pusher
+
+    restored = beat()
+    sessions = purge_dead()
+    if restored:
+        sessions.update(session_id for session_id, _, _ in _registry().values())
+    for session_id in sessions:
+        pusher.mark(session_id)
+    return sessions
+
+
+def _start_heartbeat() -> None:
+    """Start the background heartbeat of this process once (not in TESTING apps: tests call
+    :func:`tick`)."""
+    global _task
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if _task is not None or app.testing or interval(app) <= 0:
+        return
+    with _task_lock:
+        if _task is None:
+            _task = socketio.start_background_task(_run, app)
+
+
+def _run(app: Flask) -> None:
+    """The heartbeat loop: a first round at once (start-up clean-up), then every N seconds."""
+    while True:
+        with app.app_context():
+            try:
+                tick()
+            except Exception:
+                log.exception("presence heartbeat failed")
+            finally:
+                db.session.remove()
+        socketio.sleep(interval(app))

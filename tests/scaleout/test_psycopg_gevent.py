@@ -1,0 +1,30 @@
+"""psycopg 3 under gevent (``workshop serve`` monkey-patches before psycopg is imported): a
+query waits cooperatively, so other greenlets keep running (psycopg issue #527)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import PG_ADMIN_DSN
+
+pytestmark = pytest.mark.scaleout
+
+PROBE = Path(__file__).with_name("psycopg_gevent_probe.py")
+
+
+def test_a_query_does_not_block_the_gevent_hub(services):
+    done = subprocess.run(
+        [sys.executable, str(PROBE), PG_ADMIN_DSN],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    probe = json.loads(done.stdout.strip().splitlines()[-1])
+    assert probe["wait"] != "wait_c", probe  # the C wait blocks the hub
+    assert probe["ticks"] >= 0.8 * probe["expected_ticks"], probe
