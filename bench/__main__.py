@@ -64,6 +64,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     run.add_argument("--push-rounds", type=int, default=3, help="set_open pushes to measure")
     run.add_argument("--wave", type=int, default=50, help="phones connecting at once per process")
     run.add_argument("--seed", type=int, default=1)
+    run.add_argument(
+        "--comment-rate",
+        type=float,
+        default=0.3,
+        help="share of answers to comment-allowing questions with a comment (default 0.3)",
+    )
     run.add_argument("--database-url", help="WORKSHOP_DATABASE_URL for ours (default: SQLite)")
     run.add_argument("--message-queue", help="WORKSHOP_MESSAGE_QUEUE for ours")
     run.add_argument(
@@ -199,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         push_rounds=args.push_rounds,
         wave=args.wave,
         seed=args.seed,
+        comment_rate=args.comment_rate,
     )
     workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     load_before = os.getloadavg()
@@ -232,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(),
         "client_procs": args.client_procs,
         "paced_seconds": args.paced_seconds,
+        "comment_rate": args.comment_rate,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
     }

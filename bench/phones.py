@@ -151,7 +151,7 @@ class Worker:
     async def answer(self, cmd: dict[str, Any]) -> dict[str, Any]:
         phase, seconds = cmd["phase"], cmd.get("seconds", 0.0)
         ack_timeout = cmd.get("ack_timeout", 60.0)
-        from .workload import answer_value
+        from .workload import COMMENT_RATE, answer_value
 
         start_mono = time.monotonic() + (cmd["start_at"] - time.time())
         acked: list[str] = []
@@ -162,7 +162,7 @@ class Worker:
 
         async def send(phone: Phone, question: dict[str, Any], delay: float) -> None:
             await asyncio.sleep(max(0.0, start_mono + delay - time.monotonic()))
-            value, text = answer_value(question, self.rng)
+            value, text = answer_value(question, self.rng, cmd.get("comment_rate", COMMENT_RATE))
             client_id = f"{phase}-{cmd['run']}-{phone.index}-{question['id']}"
             payload = {
                 "client_id": client_id,

@@ -29,6 +29,8 @@ class Options:
     wave: int = 50
     seed: int = 1
     ack_timeout: float = 60.0
+    #: Share of the answers to a question with ``allow_comment`` that carry a comment.
+    comment_rate: float = 0.3
 
 
 def percentile(samples: list[float], q: float) -> float | None:
@@ -275,6 +277,7 @@ async def run_against(server: Server, opts: Options, echo: bool = True) -> dict[
                     "start_at": start_at,
                     "seconds": seconds,
                     "ack_timeout": opts.ack_timeout,
+                    "comment_rate": opts.comment_rate,
                     "run": run_id,
                 },
                 timeout=seconds + opts.ack_timeout + 60,

@@ -66,12 +66,20 @@ def session_yaml() -> str:
     return yaml.safe_dump(SESSION, allow_unicode=True, sort_keys=False)
 
 
-def answer_value(question: dict[str, Any], rng: random.Random) -> tuple[Any, str | None]:
-    """A valid ``(value, text)`` for a question as pushed to the phones (docs/protocol.md)."""
+#: Share of the answers to a question with ``allow_comment`` that carry a comment (each one is
+#: broadcast to every phone: docs/protocol.md, ``comment``).
+COMMENT_RATE = 0.3
+
+
+def answer_value(
+    question: dict[str, Any], rng: random.Random, comment_rate: float = COMMENT_RATE
+) -> tuple[Any, str | None]:
+    """A valid ``(value, text)`` for a question as pushed to the phones (docs/protocol.md);
+    ``comment_rate`` of the answers to questions that allow it carry a comment."""
     kind = question["kind"]
     options = question.get("options") or []
     text = None
-    if question.get("allow_comment") and rng.random() < 0.3:
+    if question.get("allow_comment") and rng.random() < comment_rate:
         text = rng.choice(WORDS).capitalize() + " avant tout."
     if kind == "choice":
         return rng.randrange(len(options)), text

@@ -7,16 +7,17 @@ batch the writes of many answers and publish after one commit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
+from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
@@ -146,15 +147,16 @@ AnswerOutcome = tuple[dict[str, Any], AnswerChange | None] | ServiceError
 
 
 def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
-    """Validate and write (not commit) many answers in one transaction, in a few queries.
+    """Validate and write (not commit) many answers in one transaction, in a few statements.
 
     Requests are applied in order, exactly as if each were written and committed alone: a
     refused request (:class:`ServiceError`) writes nothing and leaves the others alone; two
     requests for the same participant and question both apply, the later replacing the earlier
     (each outcome is the state its own request left). One query reads the questions with their
-    set's state, one the existing answers, then one flush writes everything (and one ``DELETE``
-    drops the upvotes of comments whose text changed, one ``SELECT`` reads the pseudonyms of new
-    comments). The caller commits, then publishes each change (:func:`publish_answer`).
+    set's state, one the existing answers (plain rows, no ORM objects); then one ``INSERT`` of
+    the new answers, one bulk ``UPDATE`` of the replaced ones, one ``DELETE`` of the upvotes of
+    comments whose text changed and one ``SELECT`` of the pseudonyms of new comments. The caller
+    commits, then publishes each change (:func:`publish_answer`).
     """
     if not requests:
         return []
@@ -169,27 +171,28 @@ def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
         )
     }
     participant_ids = {r.participant_id for r in requests}
-    stored: dict[tuple[int, int], Answer] = {
-        (a.participant_id, a.question_id): a
-        for a in db.session.scalars(
-            select(Answer).where(
+    stored: dict[tuple[int, int], _Row] = {
+        (row.participant_id, row.question_id): _Row(*row)
+        for row in db.session.execute(
+            select(*_ROW_COLUMNS).where(
                 Answer.participant_id.in_(participant_ids), Answer.question_id.in_(question_ids)
             )
         )
     }
     now = datetime.now(UTC)
-    applied: list[tuple[Answer, SimpleNamespace, bool, bool] | ServiceError | dict[str, Any]] = []
+    applied: list[tuple[_Row, SimpleNamespace, bool, bool] | ServiceError | dict[str, Any]] = []
     drop_upvotes: set[int] = set()
     for request in requests:
         key = (request.participant_id, request.question_id)
-        answer = stored.get(key)
+        row = stored.get(key)
         question = questions.get(request.question_id)
         with in_locale(request.locale):
             try:
                 if question is None or question.question_set.session_id != request.session_id:
                     raise ServiceError("unknown_question", _("Cette question n'existe pas."))
-                if answer is not None and answer.client_id == request.client_id:
-                    applied.append(answer_view(answer))  # a resend: nothing written or published
+                if row is not None and row.client_id == request.client_id:
+                    # A resend: nothing written or published.
+                    applied.append(answer_view(row.view()))  # type: ignore[arg-type]
                     continue
                 if question.question_set.state is not SetState.OPEN:
                     raise ServiceError("set_not_open", _("Ce questionnaire est fermé."))
@@ -197,34 +200,23 @@ def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
             except ServiceError as exc:
                 applied.append(exc)
                 continue
-        was_visible = answer is not None and bool(answer.text) and not answer.hidden
-        old_text = answer.text if answer is not None else None
-        if answer is None:
-            answer = Answer(
-                participant_id=request.participant_id,
-                question_id=request.question_id,
-                created_at=now,
-                hidden=False,
-                highlighted=False,
-            )
-            db.session.add(answer)
-            stored[key] = answer
+        was_visible = row is not None and bool(row.text) and not row.hidden
+        old_text = row.text if row is not None else None
+        if row is None:
+            row = stored[key] = _Row(None, request.participant_id, request.question_id)
+            row.created_at = now
         elif old_text != text:
             # Upvotes and the highlight were given to the old text.
-            if answer.id is not None:
-                drop_upvotes.add(answer.id)
-            answer.highlighted = False
-        answer.client_id, answer.value, answer.text, answer.updated_at = (
-            request.client_id,
-            value,
-            text,
-            now,
-        )
-        applied.append((answer, _snapshot_fields(answer), was_visible, old_text != text))
+            if row.id is not None:
+                drop_upvotes.add(row.id)
+            row.highlighted = False
+        row.client_id, row.value, row.text, row.updated_at = request.client_id, value, text, now
+        row.dirty = True
+        applied.append((row, row.view(), was_visible, old_text != text))
     if drop_upvotes:
         db.session.execute(delete(Upvote).where(Upvote.answer_id.in_(drop_upvotes)))
-    db.session.flush()
-    commenters = {a.participant_id for a, f, _v, changed in _changes(applied) if changed and f.text}
+    _save(stored.values())
+    commenters = {r.participant_id for r, f, _v, changed in _changes(applied) if changed and f.text}
     pseudonyms = _pseudonyms(commenters)
     outcomes: list[AnswerOutcome] = []
     for request, item in zip(requests, applied, strict=True):
@@ -233,22 +225,22 @@ def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
         elif isinstance(item, dict):
             outcomes.append((item, None))
         else:
-            answer, fields, was_visible, changed = item
-            fields.id = answer.id
+            row, fields, was_visible, changed = item
+            fields.id = row.id
             view = answer_view(fields)  # type: ignore[arg-type]
             comment = None
             if fields.text:
                 comment = comment_view(
                     AnswerRow(
-                        id=answer.id,
-                        question_id=answer.question_id,
-                        participant_id=answer.participant_id,
+                        id=row.id,
+                        question_id=row.question_id,
+                        participant_id=row.participant_id,
                         value=fields.value,
                         text=fields.text,
-                        hidden=bool(answer.hidden),
+                        hidden=bool(row.hidden),
                         highlighted=fields.highlighted,
-                        pseudonym=pseudonyms.get(answer.participant_id, ""),
-                        upvotes=0 if changed else _upvote_count(answer.id),
+                        pseudonym=pseudonyms.get(row.participant_id, ""),
+                        upvotes=0 if changed else _upvote_count(row.id),
                         updated_at=fields.updated_at,
                     ),
                     with_hidden=True,
@@ -256,7 +248,7 @@ def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
             change = AnswerChange(
                 session_id=request.session_id,
                 set_id=questions[request.question_id].question_set_id,
-                answer_id=answer.id,
+                answer_id=row.id,
                 answer=view,
                 comment=comment,
                 comment_changed=changed,
@@ -266,32 +258,103 @@ def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
     return outcomes
 
 
-def _snapshot_fields(answer: Answer) -> SimpleNamespace:
-    """The fields of an answer as one request left them (the id is known after the flush)."""
-    return SimpleNamespace(
-        id=answer.id,
-        question_id=answer.question_id,
-        client_id=answer.client_id,
-        value=answer.value,
-        text=answer.text,
-        highlighted=bool(answer.highlighted),
-        updated_at=answer.updated_at,
-    )
+_ROW_COLUMNS = (
+    Answer.id,
+    Answer.participant_id,
+    Answer.question_id,
+    Answer.client_id,
+    Answer.value,
+    Answer.text,
+    Answer.hidden,
+    Answer.highlighted,
+    Answer.created_at,
+    Answer.updated_at,
+)
+
+
+@dataclass(slots=True, eq=False)
+class _Row:
+    """An answer as :func:`write_answers` reads and writes it (plain values, no ORM state)."""
+
+    id: int | None
+    participant_id: int
+    question_id: int
+    client_id: str = ""
+    value: Any = None
+    text: str | None = None
+    hidden: bool = False
+    highlighted: bool = False
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    dirty: bool = False
+
+    def view(self) -> SimpleNamespace:
+        """The fields as they are now (for :func:`answer_view`; the id of a new answer is
+        filled in once inserted)."""
+        return SimpleNamespace(
+            id=self.id,
+            question_id=self.question_id,
+            client_id=self.client_id,
+            value=self.value,
+            text=self.text,
+            highlighted=bool(self.highlighted),
+            updated_at=self.updated_at,
+        )
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "participant_id": self.participant_id,
+            "question_id": self.question_id,
+            "client_id": self.client_id,
+            "value": self.value,
+            "text": self.text,
+            "hidden": self.hidden,
+            "highlighted": self.highlighted,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+def _save(rows: Iterable[_Row]) -> None:
+    """One bulk ``INSERT`` (ids read back in order) and one bulk ``UPDATE`` by primary key."""
+    new = [row for row in rows if row.dirty and row.id is None]
+    changed = [row for row in rows if row.dirty and row.id is not None]
+    if new:
+        ids = db.session.scalars(
+            insert(Answer).returning(Answer.id, sort_by_parameter_order=True),
+            [row.values() for row in new],
+        ).all()
+        for row, answer_id in zip(new, ids, strict=True):
+            row.id = answer_id
+    if changed:
+        db.session.execute(
+            update(Answer),
+            [
+                {
+                    "id": row.id,
+                    "client_id": row.client_id,
+                    "value": row.value,
+                    "text": row.text,
+                    "highlighted": row.highlighted,
+                    "updated_at": row.updated_at,
+                }
+                for row in changed
+            ],
+        )
 
 
 @contextmanager
 def in_locale(locale: str | None) -> Iterator[None]:
-    """Messages in ``locale`` (None: the current one), e.g. a handler's, in the writer."""
-    if locale is None:
+    """Messages in ``locale`` (e.g. a handler's, in the writer); None: the request's, or the
+    app's default outside a request."""
+    if locale is None and has_request_context():
         yield
-    else:
-        with force_locale(locale):
-            yield
+        return
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
 
 
-def _changes(
-    applied: Sequence[Any],
-) -> list[tuple[Answer, SimpleNamespace, bool, bool]]:
+def _changes(applied: Sequence[Any]) -> list[tuple[_Row, SimpleNamespace, bool, bool]]:
     return [item for item in applied if isinstance(item, tuple)]
 
 

@@ -28,7 +28,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -46,6 +46,8 @@ MAX_BATCH = 500
 WAIT_TIMEOUT = 30.0
 #: The outcome of a request the writer could not commit (the handler acks ``internal``).
 INTERNAL = object()
+#: Where a socket's locale is kept in its Flask-SocketIO session.
+_LOCALE_KEY = "live_locale"
 #: The key of the app's writer in ``app.extensions``.
 EXTENSION_KEY = "live_group_writer"
 
@@ -194,6 +196,7 @@ def _write(requests: list[Request]) -> list[Any]:
         run = requests[start:end]
         if kind is AnswerRequest:
             outcomes += answers.write_answers(run)  # type: ignore[arg-type]
+            db.session.expire_all()  # answers are written in bulk: no ORM object is stale
         else:
             for request in run:
                 assert isinstance(request, UpvoteRequest)  # noqa: S101
@@ -217,8 +220,13 @@ def _internal() -> ServiceError:
 
 
 def _locale() -> str | None:
-    locale = get_locale()
-    return str(locale) if locale is not None else None
+    """The handler's locale, kept in the socket's session (parsing it per event costs more
+    than writing the answer)."""
+    locale = session.get(_LOCALE_KEY)
+    if locale is None:
+        current = get_locale()
+        locale = session[_LOCALE_KEY] = str(current) if current is not None else ""
+    return locale or None
 
 
 def writer_of(app: Flask) -> GroupWriter:
