@@ -70,9 +70,9 @@ def ask(session, participant_id, question, value, client_id, text=None):
     return AnswerRequest(session.id, participant_id, client_id, question.id, value, text)
 
 
-def batch(app, *requests):
+def batch(app, *requests, group=None):
     """Queue ``requests`` as one batch, write it; the jobs (with their outcomes)."""
-    group = GroupWriter(app)
+    group = group or GroupWriter(app)
     jobs = [group.enqueue(request, start=False) for request in requests]
     group.drain()
     assert all(job.done.is_set() for job in jobs)
@@ -151,13 +151,14 @@ def test_two_answers_to_one_question_in_a_batch_the_later_wins(app, session, q, 
 
 
 def test_a_closed_set_refuses_but_a_resend_is_answered(app, session, qset, q, phones):
-    _, (job,) = batch(app, ask(session, phones[0], q["choice"], 1, "client-kept"))
+    group, (job,) = batch(app, ask(session, phones[0], q["choice"], 1, "client-kept"))
     qset.state = SetState.CLOSED
     db.session.commit()
     _, (resend, late) = batch(
         app,
         ask(session, phones[0], q["choice"], 1, "client-kept"),
         ask(session, phones[1], q["choice"], 1, "client-late"),
+        group=group,  # the same writer: its cached question, the set's state read again
     )
     assert resend.outcome[0]["client_id"] == "client-kept"
     assert resend.outcome[1] is None
@@ -189,11 +190,11 @@ def test_a_failed_batch_is_retried_one_by_one(app, session, q, phones, monkeypat
     real = writer._write
     calls = []
 
-    def fail_batches(requests):
+    def fail_batches(requests, questions=None):
         calls.append(len(requests))
         if len(requests) > 1:
             raise RuntimeError("disk full")
-        return real(requests)
+        return real(requests, questions)
 
     monkeypatch.setattr(writer, "_write", fail_batches)
     _, jobs = batch(app, *(ask(session, p, q["choice"], 0, f"client-r{p:04d}") for p in phones))
@@ -266,3 +267,15 @@ def test_pushed_results_are_the_results_of_the_set(app, session, qset, q, phones
     db.session.add(Upvote(participant_id=phones[0], answer_id=comment.id))
     db.session.commit()
     assert live_results(qset) == set_results(qset)
+
+
+def test_cached_questions_are_read_again_when_their_set_reopens(app, session, qset, q, phones):
+    group, (job,) = batch(app, ask(session, phones[0], q["choice"], 3, "client-four"))
+    assert job.outcome.code == "bad_value"  # three options
+    qset.state = SetState.CLOSED
+    db.session.commit()
+    q["choice"].options = ["a", "b", "c", "d"]  # edited while closed
+    db.session.commit()
+    live.open_set(session.id, qset.id)
+    _, (job,) = batch(app, ask(session, phones[0], q["choice"], 3, "client-four"), group=group)
+    assert job.outcome[0]["value"] == 3

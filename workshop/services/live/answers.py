@@ -19,7 +19,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
 from ...extensions import db
 from ...models import Answer, Participant, Question, QuestionSet, Upvote
@@ -146,7 +145,76 @@ class AnswerRequest:
 AnswerOutcome = tuple[dict[str, Any], AnswerChange | None] | ServiceError
 
 
-def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
+@dataclass(slots=True, eq=False)
+class QuestionInfo:
+    """A question as the writer checks answers against it: the ORM object, detached from any
+    session with its columns loaded (what :func:`check_answer` reads), and its set's state."""
+
+    question: Question
+    session_id: int
+    set_id: int
+    opened_at: datetime | None  # the set's, when the question was read
+    state: SetState = SetState.READY
+
+
+def load_questions(
+    question_ids: Iterable[int], cache: dict[int, QuestionInfo] | None = None
+) -> dict[int, QuestionInfo]:
+    """The questions of ``question_ids`` that exist, with their set's state read now.
+
+    With a ``cache`` (one per process and app), a question is read once and kept; each call
+    still reads the state of the sets concerned (one small query), and a set (re)opened since a
+    question was read has its questions read again (they may have been edited while closed)."""
+    cache = {} if cache is None else cache
+    wanted = set(question_ids)
+    missing = wanted - cache.keys()
+    if missing:
+        _cache_questions(missing, cache)
+    set_ids = {cache[q].set_id for q in wanted if q in cache}
+    sets = {
+        row.id: row
+        for row in db.session.execute(
+            select(QuestionSet.id, QuestionSet.state, QuestionSet.opened_at).where(
+                QuestionSet.id.in_(set_ids)
+            )
+        )
+    }
+    stale = {
+        q
+        for q in wanted
+        if q in cache and (cache[q].set_id not in sets or _reopened(cache[q], sets))
+    }
+    if stale:
+        for question_id in stale:
+            del cache[question_id]
+        _cache_questions(stale, cache)
+    found: dict[int, QuestionInfo] = {}
+    for question_id in wanted:
+        info = cache.get(question_id)
+        if info is not None and info.set_id in sets:
+            info.state = sets[info.set_id].state
+            found[question_id] = info
+    return found
+
+
+def _reopened(info: QuestionInfo, sets: dict[int, Any]) -> bool:
+    return sets[info.set_id].opened_at != info.opened_at
+
+
+def _cache_questions(question_ids: set[int], cache: dict[int, QuestionInfo]) -> None:
+    rows = db.session.execute(
+        select(Question, QuestionSet.session_id, QuestionSet.opened_at)
+        .join(QuestionSet, QuestionSet.id == Question.question_set_id)
+        .where(Question.id.in_(question_ids))
+    ).all()
+    for question, session_id, opened_at in rows:
+        db.session.expunge(question)  # kept loaded: never expired by a commit
+        cache[question.id] = QuestionInfo(question, session_id, question.question_set_id, opened_at)
+
+
+def write_answers(
+    requests: Sequence[AnswerRequest], questions_cache: dict[int, QuestionInfo] | None = None
+) -> list[AnswerOutcome]:
     """Validate and write (not commit) many answers in one transaction, in a few statements.
 
     Requests are applied in order, exactly as if each were written and committed alone: a
@@ -161,15 +229,7 @@ def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
     if not requests:
         return []
     question_ids = {r.question_id for r in requests}
-    questions = {
-        q.id: q
-        for q in db.session.scalars(
-            select(Question)
-            .join(QuestionSet, QuestionSet.id == Question.question_set_id)
-            .options(contains_eager(Question.question_set))
-            .where(Question.id.in_(question_ids))
-        )
-    }
+    questions = load_questions(question_ids, questions_cache)
     participant_ids = {r.participant_id for r in requests}
     stored: dict[tuple[int, int], _Row] = {
         (row.participant_id, row.question_id): _Row(*row)
@@ -185,18 +245,18 @@ def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
     for request in requests:
         key = (request.participant_id, request.question_id)
         row = stored.get(key)
-        question = questions.get(request.question_id)
+        info = questions.get(request.question_id)
         with in_locale(request.locale):
             try:
-                if question is None or question.question_set.session_id != request.session_id:
+                if info is None or info.session_id != request.session_id:
                     raise ServiceError("unknown_question", _("Cette question n'existe pas."))
                 if row is not None and row.client_id == request.client_id:
                     # A resend: nothing written or published.
                     applied.append(answer_view(row.view()))  # type: ignore[arg-type]
                     continue
-                if question.question_set.state is not SetState.OPEN:
+                if info.state is not SetState.OPEN:
                     raise ServiceError("set_not_open", _("Ce questionnaire est fermé."))
-                value, text = check_answer(question, request.value, request.text)
+                value, text = check_answer(info.question, request.value, request.text)
             except ServiceError as exc:
                 applied.append(exc)
                 continue
@@ -247,7 +307,7 @@ def write_answers(requests: Sequence[AnswerRequest]) -> list[AnswerOutcome]:
                 )
             change = AnswerChange(
                 session_id=request.session_id,
-                set_id=questions[request.question_id].question_set_id,
+                set_id=questions[request.question_id].set_id,
                 answer_id=row.id,
                 answer=view,
                 comment=comment,

@@ -85,6 +85,8 @@ class GroupWriter:
         #: Transactions committed and requests written (for tests and measurements).
         self.commits = 0
         self.written = 0
+        #: The questions answered so far (see :func:`answers.load_questions`).
+        self.questions: dict[int, answers.QuestionInfo] = {}
 
     # --- the handlers' side ---------------------------------------------------------------------
 
@@ -152,7 +154,7 @@ class GroupWriter:
     def _process(self, jobs: list[_Job]) -> None:
         with self.app.app_context():
             try:
-                outcomes = _write([job.request for job in jobs])
+                outcomes = _write([job.request for job in jobs], self.questions)
                 db.session.commit()
                 self.commits += 1
             except Exception:
@@ -166,7 +168,7 @@ class GroupWriter:
     def _write_alone(self, request: Request) -> Any:
         for attempt in range(2):  # another process may insert the same answer at that moment
             try:
-                (outcome,) = _write([request])
+                (outcome,) = _write([request], self.questions)
                 db.session.commit()
                 self.commits += 1
                 return outcome
@@ -183,7 +185,9 @@ class GroupWriter:
         return INTERNAL
 
 
-def _write(requests: list[Request]) -> list[Any]:
+def _write(
+    requests: list[Request], questions: dict[int, answers.QuestionInfo] | None = None
+) -> list[Any]:
     """Write ``requests`` in order (not committed): runs of answers go through
     :func:`answers.write_answers`, upvotes one by one. Refusals are outcomes, not raised."""
     outcomes: list[Any] = []
@@ -195,7 +199,7 @@ def _write(requests: list[Request]) -> list[Any]:
             end += 1
         run = requests[start:end]
         if kind is AnswerRequest:
-            outcomes += answers.write_answers(run)  # type: ignore[arg-type]
+            outcomes += answers.write_answers(run, questions)  # type: ignore[arg-type]
             db.session.expire_all()  # answers are written in bulk: no ORM object is stale
         else:
             for request in run:
