@@ -169,10 +169,18 @@ def md_rows(report: dict[str, Any]) -> list[str]:
     ):
         if not fig:
             continue
+        commit = meta["commit"] or "?"
+        if fig["server"] == "workshop" and meta.get("workshop_uncommitted"):
+            commit += "+wip"
+        server = fig["server"]
+        if "journal_mode=wal" in (fig.get("setup") or ""):
+            server += " (WAL)"
+        if meta.get("comment_rate", 0.3) != 0.3:
+            server += f" (comments {meta['comment_rate']:g})"
         cells = [
             meta["date"].replace("+00:00", ""),
-            meta["commit"],
-            fig["server"],
+            commit,
+            server,
             fmt(fig["phones"]),
             fmt(fig["connected"]),
             f"{fmt(fig['push_p50_ms'])} / {fmt(fig['push_p99_ms'])}",
