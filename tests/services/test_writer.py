@@ -269,6 +269,18 @@ def test_pushed_results_are_the_results_of_the_set(app, session, qset, q, phones
     assert live_results(qset) == set_results(qset)
 
 
+def test_pushed_results_read_in_chunks_are_the_same(app, session, qset, q, phones, monkeypatch):
+    from workshop.services.live import publish
+    from workshop.services.results import set_results
+
+    batch(
+        app,
+        *(ask(session, p, q["choice"], n % 3, f"client-ch{p:03d}") for n, p in enumerate(phones)),
+    )
+    monkeypatch.setattr(publish, "RESULTS_CHUNK", 2)  # three answers: two reads
+    assert publish.live_results(qset) == set_results(qset)
+
+
 def test_cached_questions_are_read_again_when_their_set_reopens(app, session, qset, q, phones):
     group, (job,) = batch(app, ask(session, phones[0], q["choice"], 3, "client-four"))
     assert job.outcome.code == "bad_value"  # three options

@@ -75,17 +75,24 @@ def push_now(session_id: int, set_ids: Iterable[int]) -> None:
         query = select(QuestionSet).where(
             QuestionSet.id.in_(ids), QuestionSet.session_id == session_id
         )
-        for question_set in db.session.scalars(query):
+        for question_set in db.session.scalars(query).all():
             results = live_results(question_set)
             emit("results", results, console_room(session_id))
             if question_set.revealed:
                 emit("results", results, screen_room(session_id))
 
 
+#: Rows read per query by :func:`live_results`; the hub runs other greenlets between two reads.
+RESULTS_CHUNK = 2000
+
+
 def live_results(question_set: QuestionSet) -> dict[str, Any]:
     """The ``<results>`` of a set, as :func:`workshop.services.results.set_results` computes
     them, but read as plain rows (no ORM objects: this runs every push interval over every
-    answer of the set, thousands of rows)."""
+    answer of the set, thousands of rows), :data:`RESULTS_CHUNK` rows at a time in id order,
+    yielding between two reads so that acks are not held up by one long read. Each answer is
+    read once, as it was when its chunk was read; the next push catches up with later changes.
+    """
     questions = question_set.questions
     query = (
         select(
@@ -102,8 +109,15 @@ def live_results(question_set: QuestionSet) -> dict[str, Any]:
         .join(Participant, Participant.id == Answer.participant_id)
         .where(Answer.question_id.in_([q.id for q in questions]))
         .order_by(Answer.id)
+        .limit(RESULTS_CHUNK)
     )
-    rows = db.session.execute(query).all()
+    rows: list[Any] = []
+    while True:
+        chunk = db.session.execute(query.where(Answer.id > rows[-1].id) if rows else query).all()
+        rows += chunk
+        if len(chunk) < RESULTS_CHUNK:
+            break
+        socketio.sleep(0)
     upvotes = upvote_counts([row.id for row in rows if row.text])
     by_question: dict[int, list[AnswerRow]] = defaultdict(list)
     for row in rows:
