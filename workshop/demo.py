@@ -41,7 +41,10 @@ def prepare_demo(app: Flask, base_url: str) -> Iterator[str]:
     for programme in db.session.scalars(select(Programme).order_by(Programme.title)):
         yield f"  {programme.title}: {base_url}/p/{programme.slug}"
     yield f"Join by code:       {base_url}/join"
-    sessions = db.session.scalars(select(Session).order_by(Session.date, Session.title))
+    # Prepared sessions (with a date) first, then the placeholders of the programme.
+    sessions = db.session.scalars(
+        select(Session).order_by(Session.date.is_(None), Session.date, Session.title)
+    )
     for session in sessions:
         yield f"« {session.title} »"
         yield f"  participants:     {base_url}/j/{session.code}"

@@ -80,6 +80,20 @@ def test_docx_holds_every_question_and_its_counts(concluded):
     assert "Ajouter les délais." in text
 
 
+def test_docx_draws_bars_in_choice_tables(concluded):
+    document = Document(io.BytesIO(_export(concluded, "docx")))
+    summary = figures.session_summary(concluded)
+    choice = next(q for q in summary["sets"][0]["questions"] if q["kind"] == "choice")
+    table = next(
+        t
+        for t in document.tables
+        if t.rows[1].cells[0].text == choice["results"]["options"][0]["label"]
+    )
+    assert len(table.columns) == 4
+    for row, option in zip(table.rows[1:], choice["results"]["options"], strict=True):
+        assert row.cells[3].text == "\u2588" * round(option["percent"] / 5)
+
+
 def _csv_rows(content: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 

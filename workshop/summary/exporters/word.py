@@ -8,6 +8,7 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentType
+from docx.shared import RGBColor
 from flask_babel import gettext as _
 
 from ...labels import agenda_kind_label
@@ -26,17 +27,36 @@ def _save(document: DocumentType) -> bytes:
     return buffer.getvalue()
 
 
-def _table(document: DocumentType, t: Table) -> None:
-    grid = document.add_table(rows=1, cols=len(t.headers))
+#: A bar chart drawn inside the results table: one block per 5 %, in the site's accent colour.
+BAR_BLOCK, BAR_STEP, BAR_COLOUR = "\u2588", 5.0, RGBColor(0x0B, 0x5C, 0xAD)
+
+
+def _table(document: DocumentType, t: Table, percents: list[float] | None = None) -> None:
+    """A results table; with ``percents`` (one per row), a last column of bars."""
+    headers = [*t.headers, ""] if percents else t.headers
+    grid = document.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"
-    for cell, header in zip(grid.rows[0].cells, t.headers, strict=True):
+    for cell, header in zip(grid.rows[0].cells, headers, strict=True):
         cell.text = header
         for run in cell.paragraphs[0].runs:
             run.bold = True
-    for row in t.rows:
+    for index, row in enumerate(t.rows):
         cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
+        for cell, value in zip(cells, row, strict=False):
             cell.text = value
+        if percents:
+            blocks = round(percents[index] / BAR_STEP)
+            run = cells[-1].paragraphs[0].add_run(BAR_BLOCK * blocks)
+            run.font.color.rgb = BAR_COLOUR
+
+
+def _percents(kind: str, results: dict[str, Any]) -> list[float] | None:
+    """The percentages a question's table is drawn with, row by row (None: no bars)."""
+    if kind in ("choice", "multi", "yesno"):
+        return [option["percent"] for option in results["options"]]
+    if kind == "scale":
+        return [entry["percent"] for entry in results["distribution"]]
+    return None
 
 
 def session_report(summary: dict[str, Any]) -> bytes:
@@ -100,7 +120,7 @@ def _question(document: DocumentType, number: int, question: dict[str, Any]) -> 
     paragraph.add_run(" — " + respondents_line(results))
     t = results_table(question["kind"], results)
     if t is not None and t.rows:
-        _table(document, t)
+        _table(document, t, _percents(question["kind"], results))
     if question["by_group"] and question["kind"] != "open":
         document.add_paragraph().add_run(_("Par groupe d'acteurs")).bold = True
         for entry in question["by_group"]:
