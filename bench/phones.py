@@ -56,6 +56,8 @@ class Phone:
         self.client.on("snapshot", self.on_snapshot)
         self.client.on("question_set", self.on_question_set)
         self.client.on("disconnect", self.on_disconnect)
+        # ``comments``, ``results``, ``agenda``…: not handled, so python-socketio drops them
+        # after decoding (a phone's cost of receiving them, no Python handler on top).
 
     async def on_snapshot(self, data: dict[str, Any]) -> None:
         self.token = data.get("token")

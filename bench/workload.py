@@ -66,8 +66,8 @@ def session_yaml() -> str:
     return yaml.safe_dump(SESSION, allow_unicode=True, sort_keys=False)
 
 
-#: Share of the answers to a question with ``allow_comment`` that carry a comment (each one is
-#: broadcast to every phone: docs/protocol.md, ``comment``).
+#: Share of the answers to a question with ``allow_comment`` that carry a comment (each one
+#: reaches every phone in a coalesced ``comments`` batch: docs/protocol.md).
 COMMENT_RATE = 0.3
 
 

@@ -55,6 +55,8 @@ class Defaults:
     MAX_PSEUDONYM_LENGTH = 40
     # Coalescing of results pushed to projectors and consoles (seconds between two pushes).
     RESULTS_PUSH_INTERVAL = 0.3
+    # Comment changes: one batched `comments` event per session at most every this many seconds.
+    COMMENTS_PUSH_INTERVAL = 0.5
     # Presence: seconds between two heartbeats of a server process; its connections stop
     # counting 3 intervals after its last one (services/live/presence.py).
     PRESENCE_HEARTBEAT_INTERVAL = 10.0

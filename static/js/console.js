@@ -281,17 +281,19 @@
     question_set: function (set) { upsertSet(set); renderSets(); },
     results: function (r) { state.results[r.set_id] = r; renderSoon(); },
     counters: function (c) { state.counters = c; renderCounters(); renderSoon(); },
-    comment: function (c) { upsertComment(c); renderSoon(); },
+    // Comments come batched, hidden ones included (with "hidden"); "removed": the author
+    // removed the text.
+    comments: function (batch) {
+      L.applyComments(batch, upsertComment, function (r) {
+        var list = state.comments[r.question_id];
+        if (list) state.comments[r.question_id] = list.filter(function (x) { return x.id !== r.id; });
+      });
+      renderSoon();
+    },
     conclusion: function (c) { upsertConclusion(c); renderConclusionsSoon(); },
     conclusion_removed: function (c) {
       state.conclusions = state.conclusions.filter(function (x) { return x.id !== c.id; });
       renderConclusions();
-    },
-    // The console hears this only when an author removed their text (hiding comes as `comment`).
-    comment_removed: function (c) {
-      var list = state.comments[c.question_id];
-      if (list) state.comments[c.question_id] = list.filter(function (x) { return x.id !== c.id; });
-      renderSoon();
     },
   });
 

@@ -186,10 +186,18 @@
     });
   }
 
+  /* A `comments` batch (docs/protocol.md): changed(c) for each changed comment, removed(r) for
+     each {id, question_id} no longer shown (ids one does not hold are ignored by the caller). */
+  function applyComments(batch, changed, removed) {
+    ((batch && batch.changed) || []).forEach(changed);
+    ((batch && batch.removed) || []).forEach(removed);
+  }
+
   window.Live = {
     t: t, el: el, clear: clear, keepFocus: keepFocus, config: config,
     setServerTime: setServerTime, now: now, clock: clock, number: number,
     timerText: timerText, isOvertime: isOvertime, currentItem: currentItem,
     setConn: setConn, connect: connect, request: request, sortComments: sortComments,
+    applyComments: applyComments,
   };
 })();

@@ -324,15 +324,19 @@
     });
   }
 
-  function upsertComment(c) {
+  function storeComment(c) {
     var list = state.comments[c.question_id] || (state.comments[c.question_id] = []);
     var found = list.filter(function (x) { return x.id === c.id; })[0];
     if (found) Object.keys(c).forEach(function (k) { found[k] = c[k]; });
     else if (c.text != null) list.push(c);
+  }
+
+  function upsertComment(c) {
+    storeComment(c);
     drawComments(c.question_id);
   }
 
-  /* The protocol's `comment` broadcast has no `mine`: ours are the ids of our answers
+  /* The protocol's `comments` broadcast has no `mine`: ours are the ids of our answers
      (the `answer` ack, `answer_saved` and the snapshot carry the answer's id). */
   function markMine(qid) {
     (state.comments[qid] || []).forEach(function (c) { if (state.mineIds[c.id]) c.mine = true; });
@@ -600,14 +604,20 @@
         if (changed) render();
       }
     },
-    comment: function (c) {
-      if (question(c.question_id)) { upsertComment(c); markMine(c.question_id); }
-    },
-    comment_removed: function (c) {
-      var list = state.comments[c.question_id];
-      if (!list) return;
-      state.comments[c.question_id] = list.filter(function (x) { return x.id !== c.id; });
-      drawComments(c.question_id);
+    // One batch of comment changes; each question touched is drawn once.
+    comments: function (batch) {
+      var touched = {};
+      L.applyComments(batch, function (c) {
+        if (!question(c.question_id)) return;
+        storeComment(c);
+        touched[c.question_id] = true;
+      }, function (r) {
+        var list = state.comments[r.question_id];
+        if (!list) return;
+        state.comments[r.question_id] = list.filter(function (x) { return x.id !== r.id; });
+        touched[r.question_id] = true;
+      });
+      Object.keys(touched).forEach(function (qid) { markMine(Number(qid)); });
     },
     answer_saved: function (a) {
       state.answers[a.question_id] = a;

@@ -145,21 +145,23 @@
     conclusion_removed: function (c) {
       if (state.conclusion && state.conclusion.id === c.id) { state.conclusion = null; render(); }
     },
-    comment: function (c) { patchComment(c, false); },
-    comment_removed: function (c) { patchComment(c, true); },
+    comments: function (batch) {
+      var r = state.results;
+      if (!r || !state.set || !state.set.revealed || r.set_id !== state.set.id) return;
+      L.applyComments(batch, function (c) { patchComment(r, c, false); },
+        function (c) { patchComment(r, c, true); });
+      render();
+    },
   });
 
-  /* Keep the shown comments in step between two results pushes. */
-  function patchComment(c, removed) {
-    var r = state.results;
-    if (!r || !state.set || !state.set.revealed || r.set_id !== state.set.id) return;
+  /* Keep the shown comments in step between two results pushes (one render per batch). */
+  function patchComment(r, c, removed) {
     (r.questions || []).forEach(function (q) {
       if (q.question_id !== c.question_id || !q.comments) return;
       var list = q.comments.filter(function (x) { return x.id !== c.id; });
       if (!removed && !c.hidden) list.push(c);
       q.comments = list;
     });
-    render();
   }
 
   window.setInterval(tick, 1000);

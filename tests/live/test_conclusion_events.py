@@ -19,6 +19,7 @@ from workshop.services.live import endorsements
 def _push_at_once(app):
     """Tallies pushed in the caller (no background thread), except where a test says so."""
     app.config["RESULTS_PUSH_INTERVAL"] = 0
+    app.config["COMMENTS_PUSH_INTERVAL"] = 0
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from workshop.services import live
 
 @pytest.fixture(autouse=True)
 def _push_at_once(app):
-    """Results and counters pushed in the caller (no background thread in these tests)."""
+    """Results, counters and comments pushed in the caller (no background thread here)."""
     app.config["RESULTS_PUSH_INTERVAL"] = 0
+    app.config["COMMENTS_PUSH_INTERVAL"] = 0
 
 
 @pytest.fixture
@@ -401,24 +402,62 @@ def _comment(room, questions, text="Plus de confiance"):
     return db.session.scalar(select(Answer.id).where(Answer.text.is_not(None)))
 
 
+def changed(client):
+    """The comments of every ``comments`` event received, in order."""
+    return [c for e in events(client, "comments") for c in e["args"][0]["changed"]]
+
+
+def removed(client):
+    return [c for e in events(client, "comments") for c in e["args"][0]["removed"]]
+
+
 def test_comment_is_broadcast(room, questions):
     room["a"].emit(
         "answer", answer_payload(questions["open"], None, text="Confiance"), callback=True
     )
-    [phone_event] = events(room["b"], "comment")
-    assert phone_event["args"][0]["text"] == "Confiance"
-    assert "hidden" not in phone_event["args"][0]
-    assert "mine" not in phone_event["args"][0]
-    [console_event] = events(room["console"], "comment")
-    assert console_event["args"][0]["hidden"] is False
-    assert events(room["screen"], "comment")
+    [phone_event] = events(room["b"], "comments")
+    [comment] = phone_event["args"][0]["changed"]
+    assert phone_event["args"][0]["removed"] == []
+    assert comment["text"] == "Confiance"
+    assert "hidden" not in comment
+    assert "mine" not in comment
+    [console_event] = events(room["console"], "comments")
+    assert console_event["args"][0]["changed"][0]["hidden"] is False
+    assert changed(room["screen"])[0]["text"] == "Confiance"
+    assert not events(room["b"], "comment")
+
+
+def test_answer_without_text_sends_no_comments(room, questions):
+    ack = room["a"].emit("answer", answer_payload(questions["yesno"], "yes"), callback=True)
+    assert ack["ok"]
+    assert events(room["b"], "comments") == []
+    assert events(room["console"], "comments") == []
+
+
+def test_text_removed_by_its_author(room, qset):
+    question = builders.gen_question(qset, "choice", allow_comment=True)
+    db.session.commit()
+    payload = answer_payload(question, 0, "client-0001", "Mon avis")
+    assert room["a"].emit("answer", payload, callback=True)["ok"]
+    [comment] = changed(room["b"])
+    payload = answer_payload(question, 1, "client-0002", None)
+    assert room["a"].emit("answer", payload, callback=True)["ok"]
+    gone = {"id": comment["id"], "question_id": question.id}
+    [event] = events(room["b"], "comments")
+    assert event["args"][0] == {"changed": [], "removed": [gone]}
+    assert removed(room["screen"])[-1] == gone
+    assert removed(room["console"])[-1] == gone
+    # Changing only the value sends nothing about comments.
+    payload = answer_payload(question, 0, "client-0003", None)
+    assert room["a"].emit("answer", payload, callback=True)["ok"]
+    assert events(room["b"], "comments") == []
 
 
 def test_upvote_toggle(room, questions):
     comment_id = _comment(room, questions)
     ack = room["b"].emit("upvote", {"answer_id": comment_id, "up": True}, callback=True)
     assert ack == {"ok": True, "answer_id": comment_id, "up": True, "upvotes": 1}
-    assert events(room["a"], "comment")[-1]["args"][0]["upvotes"] == 1
+    assert changed(room["a"])[-1]["upvotes"] == 1
     again = room["b"].emit("upvote", {"answer_id": comment_id, "up": True}, callback=True)
     assert again["upvotes"] == 1
     assert count(Upvote) == 1
@@ -470,9 +509,16 @@ def test_moderation_hides_and_highlights(room, questions):
     )
     assert ack["ok"]
     assert ack["comment"]["hidden"] is True
-    removed = events(room["b"], "comment_removed")
-    assert removed[-1]["args"][0] == {"id": comment_id, "question_id": questions["open"].id}
-    assert events(room["screen"], "comment_removed")
+    [phone_event] = events(room["b"], "comments")
+    assert phone_event["args"][0] == {
+        "changed": [],
+        "removed": [{"id": comment_id, "question_id": questions["open"].id}],
+    }
+    assert removed(room["screen"]) == [{"id": comment_id, "question_id": questions["open"].id}]
+    # The console keeps hidden comments, with "hidden".
+    [console_comment] = changed(room["console"])
+    assert console_comment["hidden"] is True
+    assert removed(room["console"]) == []
     assert (
         room["b"].emit("upvote", {"answer_id": comment_id, "up": True}, callback=True)["error"][
             "code"
@@ -485,7 +531,7 @@ def test_moderation_hides_and_highlights(room, questions):
         callback=True,
     )
     assert ack["comment"]["highlighted"] is True
-    assert events(room["b"], "comment")[-1]["args"][0]["highlighted"] is True
+    assert changed(room["b"])[-1]["highlighted"] is True
 
 
 @pytest.mark.parametrize(
@@ -665,3 +711,123 @@ def test_results_are_coalesced(app, room, questions, qset):
     assert results[0]["set_id"] == qset.id
     assert results[0]["respondents"] == 1
     assert len([e for e in received if e["name"] == "counters"]) == 1
+
+
+# --- batched comments ---------------------------------------------------------------------------
+
+
+def _batched(app, interval=0.05):
+    """Comments pushed by the background pusher every ``interval`` seconds."""
+    app.config["COMMENTS_PUSH_INTERVAL"] = interval
+
+
+def _wait_comments():
+    live.comments_pusher.join(timeout=5)
+
+
+def test_comments_within_one_interval_are_one_event(app, room, questions, qset):
+    question = builders.gen_question(qset, "choice", allow_comment=True)
+    db.session.commit()
+    _batched(app, 0.3)
+    try:
+        for i, sock in enumerate((room["a"], room["b"])):
+            payload = answer_payload(question, 0, f"client-{i:04d}", f"Avis {i}")
+            assert sock.emit("answer", payload, callback=True)["ok"]
+        _wait_comments()
+    finally:
+        app.config["COMMENTS_PUSH_INTERVAL"] = 0
+    for name in ("a", "b", "screen", "console"):
+        [event] = events(room[name], "comments")
+        texts = sorted(c["text"] for c in event["args"][0]["changed"])
+        assert texts == ["Avis 0", "Avis 1"], name
+
+
+def test_batch_sends_the_state_at_push_time(app, room, questions, qset):
+    """A comment added then hidden within one interval: phones hear it removed, never its text;
+    the console gets it once, hidden."""
+    _batched(app, 0.3)
+    try:
+        payload = answer_payload(questions["open"], None, "client-0001", "Hors sujet")
+        assert room["a"].emit("answer", payload, callback=True)["ok"]
+        comment_id = db.session.scalar(select(Answer.id).where(Answer.text.is_not(None)))
+        ack = room["console"].emit(
+            "comment_moderate", {"answer_id": comment_id, "hidden": True}, callback=True
+        )
+        assert ack["comment"]["hidden"] is True  # the ack is immediate
+        _wait_comments()
+    finally:
+        app.config["COMMENTS_PUSH_INTERVAL"] = 0
+    gone = {"id": comment_id, "question_id": questions["open"].id}
+    for name in ("a", "b", "screen"):
+        [event] = events(room[name], "comments")
+        assert event["args"][0] == {"changed": [], "removed": [gone]}, name
+    [event] = events(room["console"], "comments")
+    [comment] = event["args"][0]["changed"]
+    assert comment["hidden"] is True
+    assert comment["text"] == "Hors sujet"
+    assert event["args"][0]["removed"] == []
+
+
+def test_answer_ack_and_answer_saved_are_not_batched(app, sockets, session, room, questions):
+    tab1 = sockets(session.code)
+    [snap] = events(tab1, "snapshot")
+    tab2 = sockets(session.code, token=snap["args"][0]["token"])
+    tab2.get_received()
+    _batched(app, 0.3)
+    try:
+        payload = answer_payload(questions["open"], None, "client-0001", "Vite")
+        assert tab1.emit("answer", payload, callback=True)["ok"]
+        # Before the push: the author's other tab already has its answer, the room not yet.
+        [saved] = events(tab2, "answer_saved")
+        assert saved["args"][0]["text"] == "Vite"
+        assert events(room["b"], "comments") == []
+        _wait_comments()
+    finally:
+        app.config["COMMENTS_PUSH_INTERVAL"] = 0
+    assert changed(room["b"])[0]["text"] == "Vite"
+
+
+def test_batch_is_bounded(app, room, qset, monkeypatch):
+    """Over COMMENTS_BATCH_MAX changed comments: the top ones (highlighted, then upvoted) first,
+    the rest in the next push."""
+    monkeypatch.setattr(live.publish, "COMMENTS_BATCH_MAX", 2)
+    question = builders.gen_question(qset, "choice", allow_comment=True)
+    db.session.commit()
+    ids = []
+    for i in range(5):
+        answer = Answer(
+            participant_id=_participant(qset.session, i),
+            question_id=question.id,
+            client_id=f"client-b{i:03d}",
+            value=0,
+            text=f"Avis {i}",
+            highlighted=i == 3,
+        )
+        db.session.add(answer)
+        db.session.flush()
+        ids.append(answer.id)
+    db.session.add(Upvote(participant_id=_participant(qset.session, 99), answer_id=ids[4]))
+    db.session.commit()
+    dirty = {answer_id: question.id for answer_id in ids}
+    later = live.publish.push_comments(qset.session.id, dirty)
+    [event] = events(room["b"], "comments")
+    sent = [c["id"] for c in event["args"][0]["changed"]]
+    assert sent == [ids[3], ids[4]]  # highlighted, then the most upvoted
+    assert later == {ids[0]: question.id, ids[1]: question.id, ids[2]: question.id}
+    # The background pusher sends the rest in later pushes, COMMENTS_BATCH_MAX at a time.
+    _batched(app, 0.02)
+    try:
+        for answer_id in ids[:3]:
+            live.comments_pusher.mark(qset.session.id, answer_id, question.id)
+        _wait_comments()
+    finally:
+        app.config["COMMENTS_PUSH_INTERVAL"] = 0
+    batches = [[c["id"] for c in e["args"][0]["changed"]] for e in events(room["b"], "comments")]
+    assert batches == [[ids[0], ids[1]], [ids[2]]]
+
+
+def _participant(session, i):
+    participant = Participant(session_id=session.id, token=f"bench-token-{i}", pseudonym=f"p{i}")
+    db.session.add(participant)
+    db.session.flush()
+    return participant.id

@@ -19,6 +19,7 @@ from workshop.services.live import presence, snapshots
 @pytest.fixture(autouse=True)
 def _request(app):
     app.config["RESULTS_PUSH_INTERVAL"] = 0
+    app.config["COMMENTS_PUSH_INTERVAL"] = 0
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         yield
 

@@ -23,6 +23,7 @@ from workshop.services.live.writer import INTERNAL, GroupWriter, UpvoteRequest
 @pytest.fixture(autouse=True)
 def _request(app):
     app.config["RESULTS_PUSH_INTERVAL"] = 0
+    app.config["COMMENTS_PUSH_INTERVAL"] = 0
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         yield
 
@@ -170,7 +171,8 @@ def test_upvotes_and_answers_in_one_batch(app, session, qset, phones, commits):
     commits["n"] = 0
     _, (job,) = batch(app, ask(session, phones[0], question, 0, "client-cmt01", text="Oui"))
     comment_id = job.outcome[1].answer_id
-    assert job.outcome[1].comment["text"] == "Oui"
+    assert job.outcome[1].comment_changed
+    assert job.outcome[0]["text"] == "Oui"
     _, jobs = batch(
         app,
         UpvoteRequest(session.id, phones[1], comment_id, True),

@@ -260,8 +260,8 @@ def on_answer(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     """A phone answers a question of the open set.
 
     Ack: ``{"answer": <stored answer>}``. Broadcasts (after the commit, not for a resend):
-    ``answer_saved`` to the participant's other tabs, ``comment`` / ``comment_removed`` when the
-    text changed, coalesced ``results`` and ``counters``.
+    ``answer_saved`` to the participant's other tabs (at once); coalesced ``comments`` (when the
+    text changed), ``results`` and ``counters``.
     """
     answer = live.writer.submit_answer(
         state["session_id"],
@@ -339,8 +339,8 @@ def on_set_reveal(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, A
 @live_event("comment_moderate", (CONSOLE,), COMMENT_MODERATE)
 def on_comment_moderate(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     """The console hides / shows or highlights a comment. Ack ``{"comment"}`` (with
-    ``hidden``); broadcasts ``comment`` (console: always; phones and screen: when visible) or
-    ``comment_removed`` (phones and screen: when it just became hidden)."""
+    ``hidden``) at once; the change reaches every client in the next coalesced ``comments``
+    batch (console: with ``hidden``; phones and screen: in ``removed`` while hidden)."""
     comment = live.moderate_comment(
         state["session_id"],
         payload["answer_id"],

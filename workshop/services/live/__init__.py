@@ -3,7 +3,7 @@ then publish.
 
 Modules: ``participants`` (sockets joining, profiles), ``answers`` (answers, upvotes,
 moderation), ``control`` (agenda, question sets), ``snapshots`` (the state sent on connect),
-``publish`` (rooms, broadcasts, coalesced results), ``presence`` (connected phones),
+``publish`` (rooms, broadcasts, coalesced results and comments), ``presence`` (connected phones),
 ``validation`` and ``views`` (JSON shapes).
 """
 
@@ -11,7 +11,7 @@ from . import writer
 from .answers import moderate_comment, record_answer, upvote
 from .control import agenda_goto, agenda_next, close_set, open_set, reveal_set
 from .participants import Joined, connect, disconnect, find_session, set_profile
-from .publish import pusher
+from .publish import comments_pusher, pusher
 from .snapshots import snapshot
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "agenda_goto",
     "agenda_next",
     "close_set",
+    "comments_pusher",
     "connect",
     "disconnect",
     "find_session",

@@ -25,7 +25,7 @@ from ...models import Answer, Participant, Question, QuestionSet, Upvote
 from ...models.enums import SetState
 from ..errors import ServiceError
 from ..results import AnswerRow, comment_view
-from .publish import console_room, emit, participant_room, phones_room, pusher, screen_room
+from .publish import comments_pusher, emit, participant_room, pusher
 from .validation import check_answer
 from .views import answer_view
 
@@ -38,9 +38,7 @@ class AnswerChange:
     set_id: int
     answer_id: int
     answer: dict[str, Any]
-    comment: dict[str, Any] | None  # the comment now (with "hidden"), None: no text
-    comment_changed: bool  # text added, edited or removed
-    was_visible: bool  # a visible comment before
+    comment_changed: bool  # text added, edited or removed (``comments`` reads the rest)
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -102,7 +100,6 @@ def write_answer(
         raise ServiceError("set_not_open", _("Ce questionnaire est fermé."))
     value, text = check_answer(question, value, text)
     now = datetime.now(UTC)
-    was_visible = answer is not None and bool(answer.text) and not answer.hidden
     old_text = answer.text if answer is not None else None
     if answer is None:
         answer = Answer(participant_id=participant_id, question_id=question_id, created_at=now)
@@ -113,15 +110,12 @@ def write_answer(
         answer.highlighted = False
     answer.client_id, answer.value, answer.text, answer.updated_at = client_id, value, text, now
     db.session.flush()
-    comment = _comment(answer, with_hidden=True) if text else None
     change = AnswerChange(
         session_id=session_id,
         set_id=question.question_set_id,
         answer_id=answer.id,
         answer=answer_view(answer),
-        comment=comment,
         comment_changed=old_text != text,
-        was_visible=was_visible,
     )
     return change.answer, change
 
@@ -223,8 +217,8 @@ def write_answers(
     (each outcome is the state its own request left). One query reads the questions with their
     set's state, one the existing answers (plain rows, no ORM objects); then one ``INSERT`` of
     the new answers, one bulk ``UPDATE`` of the replaced ones, one ``DELETE`` of the upvotes of
-    comments whose text changed and one ``SELECT`` of the pseudonyms of new comments. The caller
-    commits, then publishes each change (:func:`publish_answer`).
+    comments whose text changed. The caller commits, then publishes each change
+    (:func:`publish_answer`; comments are read again when the ``comments`` event is pushed).
     """
     if not requests:
         return []
@@ -240,7 +234,7 @@ def write_answers(
         )
     }
     now = datetime.now(UTC)
-    applied: list[tuple[_Row, SimpleNamespace, bool, bool] | ServiceError | dict[str, Any]] = []
+    applied: list[tuple[_Row, SimpleNamespace, bool] | ServiceError | dict[str, Any]] = []
     drop_upvotes: set[int] = set()
     for request in requests:
         key = (request.participant_id, request.question_id)
@@ -260,7 +254,6 @@ def write_answers(
             except ServiceError as exc:
                 applied.append(exc)
                 continue
-        was_visible = row is not None and bool(row.text) and not row.hidden
         old_text = row.text if row is not None else None
         if row is None:
             row = stored[key] = _Row(None, request.participant_id, request.question_id)
@@ -272,12 +265,10 @@ def write_answers(
             row.highlighted = False
         row.client_id, row.value, row.text, row.updated_at = request.client_id, value, text, now
         row.dirty = True
-        applied.append((row, row.view(), was_visible, old_text != text))
+        applied.append((row, row.view(), old_text != text))
     if drop_upvotes:
         db.session.execute(delete(Upvote).where(Upvote.answer_id.in_(drop_upvotes)))
     _save(stored.values())
-    commenters = {r.participant_id for r, f, _v, changed in _changes(applied) if changed and f.text}
-    pseudonyms = _pseudonyms(commenters)
     outcomes: list[AnswerOutcome] = []
     for request, item in zip(requests, applied, strict=True):
         if isinstance(item, ServiceError):
@@ -285,34 +276,15 @@ def write_answers(
         elif isinstance(item, dict):
             outcomes.append((item, None))
         else:
-            row, fields, was_visible, changed = item
+            row, fields, changed = item
             fields.id = row.id
             view = answer_view(fields)  # type: ignore[arg-type]
-            comment = None
-            if fields.text:
-                comment = comment_view(
-                    AnswerRow(
-                        id=row.id,
-                        question_id=row.question_id,
-                        participant_id=row.participant_id,
-                        value=fields.value,
-                        text=fields.text,
-                        hidden=bool(row.hidden),
-                        highlighted=fields.highlighted,
-                        pseudonym=pseudonyms.get(row.participant_id, ""),
-                        upvotes=0 if changed else _upvote_count(row.id),
-                        updated_at=fields.updated_at,
-                    ),
-                    with_hidden=True,
-                )
             change = AnswerChange(
                 session_id=request.session_id,
                 set_id=questions[request.question_id].set_id,
                 answer_id=row.id,
                 answer=view,
-                comment=comment,
                 comment_changed=changed,
-                was_visible=was_visible,
             )
             outcomes.append((view, change))
     return outcomes
@@ -414,32 +386,12 @@ def in_locale(locale: str | None) -> Iterator[None]:
         yield
 
 
-def _changes(applied: Sequence[Any]) -> list[tuple[_Row, SimpleNamespace, bool, bool]]:
-    return [item for item in applied if isinstance(item, tuple)]
-
-
-def _pseudonyms(participant_ids: set[int]) -> dict[int, str]:
-    if not participant_ids:
-        return {}
-    query = select(Participant.id, Participant.pseudonym).where(Participant.id.in_(participant_ids))
-    return {pid: pseudonym or "" for pid, pseudonym in db.session.execute(query)}
-
-
-def _upvote_count(answer_id: int) -> int:
-    query = select(func.count(Upvote.id)).where(Upvote.answer_id == answer_id)
-    return db.session.scalar(query) or 0
-
-
 def publish_answer(change: AnswerChange, participant_id: int, origin_sid: str | None) -> None:
-    """After the commit: the participant's other tabs, the comment, the figures."""
+    """After the commit: the participant's other tabs (at once), the comment and the figures
+    (coalesced)."""
     emit("answer_saved", change.answer, participant_room(participant_id), skip_sid=origin_sid)
     if change.comment_changed:
-        if change.comment is not None:
-            _publish_comment(change.session_id, change.comment, change.was_visible)
-        elif change.was_visible:
-            _publish_removed(
-                change.session_id, change.answer["question_id"], change.answer_id, console=True
-            )
+        comments_pusher.mark(change.session_id, change.answer_id, change.answer["question_id"])
     pusher.mark(change.session_id, change.set_id)
 
 
@@ -498,7 +450,7 @@ def publish_upvote(change: UpvoteChange) -> dict[str, Any]:
         return {"answer_id": change.answer_id, "up": change.up, "upvotes": 0}
     comment = _comment(answer, with_hidden=True)
     if change.changed:
-        _publish_comment(change.session_id, comment, was_visible=True)
+        comments_pusher.mark(change.session_id, answer.id, answer.question_id)
         pusher.mark(change.session_id, _set_id(answer))
     return {"answer_id": change.answer_id, "up": change.up, "upvotes": comment["upvotes"]}
 
@@ -529,7 +481,6 @@ def moderate_comment(
         raise ServiceError("bad_payload", _("Rien à modifier."), field="hidden")
     try:
         answer = _comment_answer(session_id, answer_id, visible_only=False)
-        was_visible = not answer.hidden
         if hidden is not None:
             answer.hidden = hidden
         if highlighted is not None:
@@ -539,7 +490,7 @@ def moderate_comment(
         db.session.rollback()
         raise
     comment = _comment(answer, with_hidden=True)
-    _publish_comment(session_id, comment, was_visible)
+    comments_pusher.mark(session_id, answer.id, answer.question_id)
     pusher.mark(session_id, _set_id(answer))
     return comment
 
@@ -584,21 +535,3 @@ def _comment(answer: Answer, *, with_hidden: bool) -> dict[str, Any]:
         updated_at=answer.updated_at,
     )
     return comment_view(row, with_hidden=with_hidden)
-
-
-def _publish_comment(session_id: int, comment: dict[str, Any], was_visible: bool) -> None:
-    """``comment`` (with ``hidden``) to the console; to phones and screen without ``hidden``
-    when visible, or ``comment_removed`` when it just became hidden."""
-    emit("comment", comment, console_room(session_id))
-    public = {k: v for k, v in comment.items() if k != "hidden"}
-    if not comment["hidden"]:
-        emit("comment", public, [phones_room(session_id), screen_room(session_id)])
-    elif was_visible:
-        _publish_removed(session_id, comment["question_id"], comment["id"], console=False)
-
-
-def _publish_removed(session_id: int, question_id: int, answer_id: int, *, console: bool) -> None:
-    rooms = [phones_room(session_id), screen_room(session_id)]
-    if console:
-        rooms.append(console_room(session_id))
-    emit("comment_removed", {"id": answer_id, "question_id": question_id}, rooms)

@@ -6,7 +6,9 @@ few seconds under load. It walks the whole heap while the gevent hub waits: meas
 phones, 24 % of the samples in ``gc_collect_main`` and a paced ack p99 of 430–495 ms (268 ms
 with the thresholds below; burst 2,700 → 3,650 answers/s). :func:`tune_gc` raises the
 thresholds and freezes what exists at that point (modules, mappers, the app: never garbage), so
-collections are rarer and walk less. Cycles are still collected, later.
+collections are rarer and walk less. Cycles are still collected, later. ``workshop serve``
+(workshop/commands.py) calls it once, under gevent, just before the server starts: nothing
+per-connection exists yet, so nothing that will become garbage is frozen.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db, socketio
 from ..errors import ServiceError
-from . import answers, runtime
+from . import answers
 from .answers import AnswerChange, AnswerOutcome, AnswerRequest, UpvoteChange
 
 log = logging.getLogger(__name__)
@@ -110,8 +110,6 @@ class GroupWriter:
             self._queue.put(job)
             if start and not self._running:
                 self._running = True
-                if getattr(socketio, "async_mode", None) == "gevent":  # not in (threaded) tests
-                    runtime.tune_gc()
                 socketio.start_background_task(self._run)
         return job
 
