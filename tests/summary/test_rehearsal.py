@@ -18,7 +18,7 @@ from docx import Document
 
 from tests import builders
 from workshop.extensions import db
-from workshop.models import Answer, Participant, Question, QuestionSet
+from workshop.models import Answer, Participant, Question, QuestionSet, Upvote
 from workshop.models.enums import SetState
 
 PHONES = 30
@@ -103,6 +103,8 @@ def test_rehearsal_then_every_export(app, runner, server, tmp_path):
     }
     grouped = Participant.query.filter(Participant.group_id.is_not(None)).count()
     assert grouped == PHONES
+    # Phones saw the others' comments (batched ``comments`` events) and upvoted some.
+    assert Upvote.query.count() > 0
 
     outputs = {}
     for fmt in ("md", "docx", "csv", "json", "html"):

@@ -119,11 +119,11 @@ class Phone:
         self.seen_closed: set[int] = set()
         self.started: set[int] = set()
         self.comments: dict[int, dict[str, Any]] = {}  # others' comments, by answer id
-        self.own_texts: set[str] = set()
+        self.own_ids: set[int] = set()  # this phone's answers (from the acks)
         self.tasks: set[asyncio.Task] = set()
         self.sio.on("snapshot", self._on_snapshot)
         self.sio.on("question_set", self._on_set)
-        self.sio.on("comment", self._on_comment)
+        self.sio.on("comments", self._on_comments)
 
     async def join(self) -> None:
         self.snapshot = asyncio.get_running_loop().create_future()
@@ -146,9 +146,13 @@ class Phone:
         if self.snapshot is not None and not self.snapshot.done():
             self.snapshot.set_result(data)
 
-    async def _on_comment(self, data: dict) -> None:
-        if data.get("text") not in self.own_texts:
-            self.comments[data["id"]] = data
+    async def _on_comments(self, data: dict) -> None:
+        """The batched ``comments`` event: keep the others' visible comments."""
+        for comment in data.get("changed", []):
+            if comment["id"] not in self.own_ids:
+                self.comments[comment["id"]] = comment
+        for removed in data.get("removed", []):
+            self.comments.pop(removed["id"], None)
 
     async def _on_set(self, qset: dict) -> None:
         event = self.done.setdefault(qset["id"], asyncio.Event())
@@ -172,8 +176,6 @@ class Phone:
 
     async def _answer(self, question: dict) -> None:
         text = plausible_text(question, self.rng)
-        if text:
-            self.own_texts.add(text)
         payload = {
             "client_id": f"rh{self.index:04d}-{question['id']}-{self.rng.randrange(10**6):06d}",
             "question_id": question["id"],
@@ -183,6 +185,7 @@ class Phone:
         ack = await self.sio.call("answer", payload, timeout=20)
         if ack.get("ok"):
             self.tally.answers += 1
+            self.own_ids.add(ack["answer"]["id"])
         else:
             self.tally.refused(ack)
 
