@@ -2,69 +2,40 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
+
+from tests.support import ServerProcess, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310  (our server)
+        assert response.status == 200
+        return response.read().decode()
 
 
 def test_serve_demo_serves_the_namur_session(tmp_path):
-    port = _free_port()
-    env = {
-        **os.environ,
-        "WORKSHOP_INSTANCE_PATH": str(tmp_path / "instance"),
-        "WORKSHOP_SESSIONS_DIR": str(ROOT / "sessions"),
-    }
-    env.pop("WORKSHOP_DATABASE_URL", None)
-    env.pop("WORKSHOP_MESSAGE_QUEUE", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workshop", "serve", "--demo", "--port", str(port), "--quiet"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    env = server_env(
+        WORKSHOP_INSTANCE_PATH=str(tmp_path / "instance"),
+        WORKSHOP_SESSIONS_DIR=str(ROOT / "sessions"),
     )
-    lines: list[str] = []
+    server = ServerProcess.start(env, tmp_path / "serve.log", None, "--demo")
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if line.startswith("Serving on"):
-                break
-        output = "".join(lines)
+        server.wait_until_up("/")
+        output = server.log.read_text()
         assert "Serving on" in output, output
         assert re.search(r"Demo facilitator: demo / \S{8,}", output), output
+        assert "Contractualisation et partenariat" in output
+        port = server.base_url.rsplit(":", 1)[1]
         join = re.search(rf"http://127\.0\.0\.1:{port}/j/([A-Z0-9]{{6}})", output)
         assert join, output
-        assert "Contractualisation et partenariat" in output
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(50):
-            try:
-                page = urllib.request.urlopen(base + "/", timeout=5).read().decode()  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
+        page = _get(server.url("/"))
         assert "Contractualisation et partenariat" in page
         assert "Mobiliser acteurs et citoyens" in page
-        phone = urllib.request.urlopen(join.group(0), timeout=5)  # noqa: S310
-        assert phone.status == 200
+        assert join.group(1) in _get(join.group(0))
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
+        server.stop()
     assert (tmp_path / "instance" / "workshop.sqlite3").exists()

@@ -3,18 +3,13 @@ Chromium driven by Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support import ServerProcess, run_cli, server_env, unavailable
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -26,7 +21,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 FACILITATOR = ("animatrice", "correct horse battery")
-SERVER_START_TIMEOUT = 60  # seconds; a loaded 2-core machine imports gevent slowly
 
 
 @dataclass
@@ -45,22 +39,8 @@ class LiveServer:
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        reason = "Debian's chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        unavailable("Debian's chromium is not installed (apt-get install -y chromium)")
     return path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _workshop_cmd() -> list[str]:
-    exe = shutil.which("workshop")
-    return [exe] if exe else [sys.executable, "-m", "workshop"]
 
 
 def _prepare_database(instance: Path, database_url: str) -> str:
@@ -84,67 +64,32 @@ def _prepare_database(instance: Path, database_url: str) -> str:
     return code
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"workshop serve exited ({process.returncode}):\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our server)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)  # polling for readiness, not waiting for an effect
-    pytest.fail(f"workshop serve did not answer within {SERVER_START_TIMEOUT}s:\n{log.read_text()}")
-
-
 @pytest.fixture
 def live_server(tmp_path) -> LiveServer:
     instance = tmp_path / "instance"
     database_url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
-    env = {
-        **os.environ,
-        "WORKSHOP_INSTANCE_PATH": str(instance),
-        "WORKSHOP_DATABASE_URL": database_url,
-        "WORKSHOP_SECRET_KEY": "e2e-secret-key",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("WORKSHOP_PUBLIC_URL", None)
-    env.pop("WORKSHOP_MESSAGE_QUEUE", None)
-    code = _prepare_database(instance, database_url)
-
-    username, password = FACILITATOR
-    subprocess.run(
-        [*_workshop_cmd(), "create-user", username, "--role", "facilitator", "--password-stdin"],
-        input=password + "\n",
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    env = server_env(
+        WORKSHOP_INSTANCE_PATH=str(instance),
+        WORKSHOP_DATABASE_URL=database_url,
+        WORKSHOP_SECRET_KEY="e2e-secret-key",
     )
-
-    port = _free_port()
-    log = tmp_path / "server.log"
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            [*_workshop_cmd(), "serve", "--port", str(port), "--quiet"],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
+    code = _prepare_database(instance, database_url)
+    username, password = FACILITATOR
+    run_cli(
+        env,
+        "create-user",
+        username,
+        "--role",
+        "facilitator",
+        "--password-stdin",
+        stdin=password + "\n",
+    )
+    server = ServerProcess.start(env, tmp_path / "server.log")
     try:
-        _wait_until_up(f"{base}/join", process, log)
-        yield LiveServer(base, code, username, password, log)
+        server.wait_until_up("/join")
+        yield LiveServer(server.base_url, code, username, password, server.log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        server.stop()
 
 
 @pytest.fixture

@@ -10,15 +10,9 @@ with a deadline.
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import queue
 import re
 import secrets
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -30,9 +24,10 @@ from typing import Any
 
 import pytest
 
+from tests.support import ServerProcess, free_port, run_cli, server_env, unavailable
+
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
 REDIS_URL = "redis://127.0.0.1:6379/5"
-SERVER_START_TIMEOUT = 60  # seconds; a loaded 2-core machine imports gevent slowly
 EVENT_TIMEOUT = 15.0
 SESSION_CODE = "TRM4QX"
 FACILITATOR = ("animatrice", "correct horse battery")
@@ -60,13 +55,6 @@ question_sets:
         prompt: D'accord ?
         kind: yesno
 """
-
-
-def unavailable(reason: str) -> None:
-    """Skip, or fail when ``CI`` is set (the services must be there on CI)."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: scale-out tests must run)")
-    pytest.skip(reason)
 
 
 def _check_redis() -> None:
@@ -117,40 +105,12 @@ def redis_queue(services) -> str:
     return REDIS_URL
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def workshop_cmd() -> list[str]:
-    exe = shutil.which("workshop")
-    return [exe] if exe else [sys.executable, "-m", "workshop.cli"]
-
-
-@dataclass
-class Server:
-    base_url: str
-    process: subprocess.Popen
-    log: Path
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
 @dataclass
 class Cluster:
     env: dict[str, str]
     database: str
     workdir: Path
-    servers: list[Server] = field(default_factory=list)
+    servers: list[ServerProcess] = field(default_factory=list)
     code: str = SESSION_CODE
     username: str = FACILITATOR[0]
     password: str = FACILITATOR[1]
@@ -162,18 +122,10 @@ class Cluster:
         with psycopg.connect(dsn) as conn:
             return conn.execute(query, params).fetchall()
 
-    def start_server(self) -> Server:
-        """Start one more ``workshop serve`` on a free port; wait until it answers."""
+    def start_server(self) -> ServerProcess:
+        """Start one more ``workshop serve`` on a free port (call ``wait_until_up`` on it)."""
         port = free_port()
-        log = self.workdir / f"server-{port}.log"
-        with log.open("w") as log_file:
-            process = subprocess.Popen(
-                [*workshop_cmd(), "serve", "--port", str(port), "--quiet"],
-                env=self.env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        server = Server(f"http://127.0.0.1:{port}", process, log)
+        server = ServerProcess.start(self.env, self.workdir / f"server-{port}.log", port)
         self.servers.append(server)
         return server
 
@@ -182,38 +134,8 @@ class Cluster:
             server.stop()
 
 
-def wait_until_up(server: Server) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(
-                f"workshop serve exited ({server.process.returncode}):\n{server.log.read_text()}"
-            )
-        try:
-            with urllib.request.urlopen(server.base_url + "/join", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)  # polling for readiness, not waiting for an effect
-    pytest.fail(
-        f"workshop serve did not answer within {SERVER_START_TIMEOUT}s:\n{server.log.read_text()}"
-    )
-
-
-def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(
-        [*workshop_cmd(), *args],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    if done.returncode:
-        pytest.fail(f"workshop {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+def wait_until_up(server: ServerProcess) -> None:
+    server.wait_until_up("/join")
 
 
 @pytest.fixture(scope="session")
@@ -225,15 +147,12 @@ def cluster(pg_database, redis_queue, tmp_path_factory) -> Iterator[Cluster]:
     instance.mkdir()
     # Same instance settings for every process; short heartbeats so a crash shows quickly.
     (instance / "config.py").write_text(f"PRESENCE_HEARTBEAT_INTERVAL = {HEARTBEAT}\n")
-    env = {
-        **os.environ,
-        "WORKSHOP_INSTANCE_PATH": str(instance),
-        "WORKSHOP_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_database}",
-        "WORKSHOP_MESSAGE_QUEUE": redis_queue,
-        "WORKSHOP_SECRET_KEY": "scaleout-secret-key",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("WORKSHOP_PUBLIC_URL", None)
+    env = server_env(
+        WORKSHOP_INSTANCE_PATH=str(instance),
+        WORKSHOP_DATABASE_URL=f"postgresql+psycopg://postgres@127.0.0.1:5432/{pg_database}",
+        WORKSHOP_MESSAGE_QUEUE=redis_queue,
+        WORKSHOP_SECRET_KEY="scaleout-secret-key",
+    )
     cluster = Cluster(env=env, database=pg_database, workdir=workdir)
     try:
         first, second = cluster.start_server(), cluster.start_server()

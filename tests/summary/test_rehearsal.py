@@ -5,18 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from docx import Document
 
 from tests import builders
+from tests.support import ServerProcess, server_env
 from workshop.extensions import db
 from workshop.models import Answer, Participant, Question, QuestionSet, Upvote
 from workshop.models.enums import SetState
@@ -24,56 +19,20 @@ from workshop.models.enums import SetState
 PHONES = 30
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the server exited early")
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310  (local test server)
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
-
-
 @pytest.fixture
 def server(app, tmp_path):
     """``workshop serve`` on the test's database and secret key."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "WORKSHOP_INSTANCE_PATH": app.instance_path,
-        "WORKSHOP_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WORKSHOP_SECRET_KEY": app.config["SECRET_KEY"],
-    }
-    env.pop("SOCKETIO_ASYNC_MODE", None)
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "workshop", "serve", "--port", str(port), "--quiet"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=str(Path(__file__).resolve().parents[2]),
+    env = server_env(
+        WORKSHOP_INSTANCE_PATH=app.instance_path,
+        WORKSHOP_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        WORKSHOP_SECRET_KEY=app.config["SECRET_KEY"],
     )
-    base = f"http://127.0.0.1:{port}"
+    server = ServerProcess.start(env, tmp_path / "server.log")
     try:
-        _wait_until_up(base + "/", process)
-        yield base
+        server.wait_until_up("/")
+        yield server.base_url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        server.stop()
 
 
 @pytest.mark.rehearsal
