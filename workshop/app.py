@@ -15,6 +15,7 @@ from flask import Flask, request
 from . import config as cfg
 from .db_tuning import tune_engine
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
+from .socket_manager import client_manager
 
 MIGRATIONS_DIR = str(cfg.PROJECT_ROOT / "migrations")
 
@@ -77,9 +78,15 @@ def init_extensions(app: Flask) -> None:
     from .live import register_socket_handlers
 
     register_socket_handlers()
+    # Broadcasts to big rooms are sent in slices (workshop/socket_manager.py); with a Redis
+    # message queue the manager is the Redis one, so Flask-SocketIO does not build its own.
+    manager = client_manager(
+        app.config.get("SOCKETIO_MESSAGE_QUEUE"), app.config.get("SOCKETIO_EMIT_SLICE", 200)
+    )
     socketio.init_app(
         app,
         message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
+        **({"client_manager": manager} if manager is not None else {}),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ALLOWED_ORIGINS"),
         max_http_buffer_size=64 * 1024,

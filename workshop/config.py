@@ -57,6 +57,9 @@ class Defaults:
     RESULTS_PUSH_INTERVAL = 0.3
     # Comment changes: one batched `comments` event per session at most every this many seconds.
     COMMENTS_PUSH_INTERVAL = 0.5
+    # Broadcasts to more sockets than this yield between slices of this many sockets
+    # (workshop/socket_manager.py).
+    SOCKETIO_EMIT_SLICE = 200
     # Presence: seconds between two heartbeats of a server process; its connections stop
     # counting 3 intervals after its last one (services/live/presence.py).
     PRESENCE_HEARTBEAT_INTERVAL = 10.0
