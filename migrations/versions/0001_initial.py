@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 10:15:12.100197
+Create Date: 2026-11-26 11:09:16.696353
 
 """
 
@@ -133,6 +133,14 @@ def upgrade():
         sa.Column("revealed", sa.Boolean(), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("focus_question_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["focus_question_id"],
+            ["question.id"],
+            name="fk_question_set_focus_question_id_question",
+            ondelete="SET NULL",
+            use_alter=True,
+        ),
         sa.ForeignKeyConstraint(["session_id"], ["session.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("session_id", "key"),

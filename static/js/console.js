@@ -1,5 +1,6 @@
-/* The facilitator's console: agenda and timer, open/close/reveal sets, live counters and
-   results, comment moderation (docs/protocol.md, role "console"). */
+/* The facilitator's console: agenda and timer, open/close/reveal sets, the projector's focus
+   (one question or the whole set), live counters and results, comment moderation
+   (docs/protocol.md, role "console"). */
 (function () {
   "use strict";
   var L = window.Live, t = L.t, el = L.el;
@@ -117,12 +118,31 @@
       buttons,
     ]);
 
+    // The projector's focus: one question alone, or the whole set (open or closed sets).
+    var focusable = set.state !== "ready";
+    var focus = set.focus_question_id;
+    if (focusable) {
+      card.appendChild(el("p", { class: "focus-actions", role: "group", "aria-label": t("projector") + " : " + set.title }, [
+        el("span", { text: t("projector") + " :" }),
+        el("button", { type: "button", class: "small", "data-focus-key": "focus-all-" + id, "data-action": "focus-all",
+          "aria-pressed": focus == null ? "true" : "false", text: t("whole_set"),
+          on: { click: function (ev) { act("set_focus", { set_id: id, question_id: null }, ev.currentTarget); } } }),
+      ]));
+    }
     var qs = el("ol", { class: "c-questions" });
     set.questions.forEach(function (q) {
       var n = state.counters.answers[q.id] || state.counters.answers[String(q.id)] || 0;
-      qs.appendChild(el("li", { "data-question-id": String(q.id) }, [
+      var isFocus = focusable && focus === q.id;
+      qs.appendChild(el("li", { "data-question-id": String(q.id), class: isFocus ? "focused" : null }, [
         el("span", { text: q.prompt + " " }),
         el("span", { class: "badge answers-count", "data-count": String(n), text: t("answers", { n: n }) }),
+        isFocus ? el("span", { class: "badge on-screen", text: t("on_screen") }) : null,
+        focusable ? el("button", { type: "button", class: "small", "data-focus-key": "focus-" + q.id,
+          "data-action": "focus", "aria-pressed": isFocus ? "true" : "false",
+          "aria-label": t("project") + " : " + q.prompt, text: t("project"),
+          on: { click: function (ev) {
+            act("set_focus", { set_id: id, question_id: isFocus ? null : q.id }, ev.currentTarget);
+          } } }) : null,
       ]));
     });
     card.appendChild(qs);

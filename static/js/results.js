@@ -29,14 +29,19 @@
     return ul;
   }
 
-  function question(q, r) {
-    var box = el("section", { class: "result result-" + (r ? r.kind : q.kind), "data-question-id": String(q.id) }, [
+  /* One question's results. opts.compact (the projector's overview grid): a question without
+     answers is only its prompt and « 0 réponse », fewer comments and words. */
+  function question(q, r, opts) {
+    var compact = !!(opts && opts.compact);
+    var n = r ? r.respondents : 0;
+    var box = el("section", { class: "result result-" + (r ? r.kind : q.kind) + (compact && !n ? " result-empty" : ""),
+      "data-question-id": String(q.id) }, [
       el("h3", { class: "result-prompt", text: q.prompt }),
-      el("p", { class: "respondents", "data-respondents": String(r ? r.respondents : 0),
-        text: t("respondents", { n: r ? r.respondents : 0 }) }),
+      el("p", { class: "respondents", "data-respondents": String(n),
+        text: compact && !n ? t("zero_answers") : t("respondents", { n: n }) }),
     ]);
-    if (!r || !r.respondents) {
-      box.appendChild(el("p", { class: "meta", text: t("no_answers") }));
+    if (!n) {
+      if (!compact) box.appendChild(el("p", { class: "meta", text: t("no_answers") }));
       return box;
     }
     var kind = r.kind;
@@ -65,7 +70,7 @@
       });
       box.appendChild(ol);
     } else if (kind === "words") {
-      var words = (r.words || []).slice(0, 40);
+      var words = (r.words || []).slice(0, compact ? 20 : 40);
       var max = words.reduce(function (m, w) { return Math.max(m, w.count); }, 1);
       var cloud = el("ul", { class: "word-cloud" });
       words.forEach(function (w) {
@@ -78,18 +83,30 @@
       });
       box.appendChild(cloud);
     }
-    var c = comments(r.comments, kind === "open" ? 8 : 3);
+    var c = comments(r.comments, compact ? (kind === "open" ? 3 : 1) : (kind === "open" ? 8 : 3));
     if (c) box.appendChild(c);
     return box;
   }
 
-  /* Fill `container` with the results of `set` (its questions give the prompts). */
-  function render(container, set, results) {
-    L.clear(container);
+  function byQuestion(results) {
     var byId = {};
     ((results && results.questions) || []).forEach(function (r) { byId[r.question_id] = r; });
-    (set.questions || []).forEach(function (q) { container.appendChild(question(q, byId[q.id])); });
+    return byId;
   }
 
-  window.LiveResults = { render: render, bar: bar };
+  /* Fill `container` with the results of `set` (its questions give the prompts); `opts` as for
+     question(). */
+  function render(container, set, results, opts) {
+    L.clear(container);
+    var byId = byQuestion(results);
+    (set.questions || []).forEach(function (q) { container.appendChild(question(q, byId[q.id], opts)); });
+  }
+
+  /* The results of one question `q` of a set (`results`: the set's, or null). */
+  function renderOne(container, q, results, opts) {
+    L.clear(container);
+    container.appendChild(question(q, byQuestion(results)[q.id], opts));
+  }
+
+  window.LiveResults = { render: render, renderOne: renderOne, bar: bar };
 })();

@@ -174,6 +174,26 @@ def test_live_session(live_server, browser):
     expect(screen.locator("#screen")).to_have_attribute("data-state", "results")
     expect(screen.locator("#join-box svg.qr")).to_be_visible()
 
+    # The facilitator projects the choice question alone: the projector shows only it, with
+    # exactly its counts, within the screen (nobody can scroll a projector).
+    project = console.locator(
+        f'.c-questions li[data-question-id="{qids[0]}"] button[data-action="focus"]'
+    )
+    project.click()
+    expect(project).to_have_attribute("aria-pressed", "true")
+    expect(screen.locator("#set-view")).to_have_attribute("data-focus-question-id", qids[0])
+    expect(results.locator(".result")).to_have_count(1)
+    for label, n in (("avancement", "2"), ("réalisations", "0"), ("résultats", "1")):
+        expect(bar(qids[0], "data-label", label)).to_have_attribute("data-count", n)
+    expect(choice_result.locator(".respondents")).to_have_attribute("data-respondents", "3")
+    assert screen.evaluate(
+        "document.getElementById('results').getBoundingClientRect().bottom <= window.innerHeight"
+    )
+    # Back to the whole set: every question again.
+    console.get_by_role("button", name="Tout le questionnaire").first.click()
+    expect(screen.locator("#screen")).to_have_attribute("data-focus", "set")
+    expect(results.locator(".result")).to_have_count(3)
+
     assert errors == [], errors
     for ctx in (*contexts, screen_ctx, console_ctx):
         ctx.close()

@@ -27,7 +27,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 from ..extensions import db, socketio
 from ..services import live
 from ..services.errors import ServiceError
-from ..services.live import endorsements
+from ..services.live import control, endorsements
 from .tokens import COOKIE_NAME
 
 log = logging.getLogger(__name__)
@@ -348,6 +348,25 @@ def on_comment_moderate(state: dict[str, Any], payload: dict[str, Any]) -> dict[
         highlighted=payload.get("highlighted"),
     )
     return {"comment": comment}
+
+
+# --- projector focus (docs/protocol.md, « Console ») ------------------------------------------
+
+
+def is_opt_int(value: Any) -> bool:
+    return value is None or is_int(value)
+
+
+SET_FOCUS = Schema({"set_id": is_int, "question_id": is_opt_int})
+
+
+@live_event("set_focus", (CONSOLE,), SET_FOCUS)
+def on_set_focus(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """The console shows one question of a set on the projector (``question_id``), or the whole
+    set (``null``). Ack ``{"set"}``; broadcasts ``question_set`` to ``session:<id>`` when the
+    focus changed."""
+    set_view = control.focus_set(state["session_id"], payload["set_id"], payload["question_id"])
+    return {"set": set_view}
 
 
 # --- conclusions put to the room (docs/protocol.md, « Conclusions ») -----------------------------

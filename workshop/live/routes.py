@@ -282,6 +282,8 @@ def js_strings(role: str) -> dict[str, str]:
             endorsements=_("Avis exprimés : %(n)s"),
             amendments_count=_("Amendements proposés : %(n)s"),
             vote_hint=_("Donnez votre avis sur votre téléphone."),
+            zero_answers=_("0 réponse"),
+            question_of=_("Question %(n)s sur %(total)s"),
         )
     if role == "console":
         strings.update(
@@ -316,5 +318,9 @@ def js_strings(role: str) -> dict[str, str]:
             edit=_("Modifier"),
             amendments=_("Amendements"),
             no_conclusions=_("Aucune conclusion rédigée pour l'instant."),
+            projector=_("Projecteur"),
+            project=_("Projeter"),
+            whole_set=_("Tout le questionnaire"),
+            on_screen=_("À l'écran"),
         )
     return strings

@@ -31,10 +31,23 @@ class QuestionSet(db.Model):
     revealed: Mapped[bool] = mapped_column(default=False)  # results on the projector
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The question the projector focuses on (None: the whole set); one of this set's questions.
+    # ``use_alter``: question_set and question reference each other.
+    focus_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "question.id",
+            ondelete="SET NULL",
+            use_alter=True,
+            name="fk_question_set_focus_question_id_question",
+        )
+    )
 
     session: Mapped[Session] = relationship(back_populates="question_sets")
     questions: Mapped[list[Question]] = relationship(
-        back_populates="question_set", order_by="Question.position", cascade="all, delete-orphan"
+        back_populates="question_set",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+        foreign_keys="Question.question_set_id",
     )
 
     def __repr__(self) -> str:
@@ -63,7 +76,9 @@ class Question(db.Model):
     max_words: Mapped[int | None]
     allow_comment: Mapped[bool] = mapped_column(default=False)
 
-    question_set: Mapped[QuestionSet] = relationship(back_populates="questions")
+    question_set: Mapped[QuestionSet] = relationship(
+        back_populates="questions", foreign_keys=[question_set_id]
+    )
 
     def settings(self) -> dict[str, Any]:
         """What a phone needs to render the question."""

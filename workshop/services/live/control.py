@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import QuestionSet, Session
+from ...models import Question, QuestionSet, Session
 from ...models.enums import SessionStatus, SetState
 from ..errors import ServiceError
 from .publish import emit, push_now, session_room
@@ -102,7 +102,7 @@ def _set(session_id: int, set_id: int) -> QuestionSet:
 
 def open_set(session_id: int, set_id: int) -> dict[str, Any]:
     """Open a set on the phones; any other open set of the session closes. The session is
-    live."""
+    live; the set's projector focus is cleared (the whole set is shown)."""
     try:
         question_set = _set(session_id, set_id)
         now = datetime.now(UTC)
@@ -115,10 +115,14 @@ def open_set(session_id: int, set_id: int) -> dict[str, Any]:
         ).all()
         for other in others:
             other.state, other.closed_at = SetState.CLOSED, now
-        changed = question_set.state is not SetState.OPEN
-        if changed:
+        reopened = question_set.state is not SetState.OPEN
+        refocused = question_set.focus_question_id is not None
+        if reopened:
             question_set.state, question_set.opened_at = SetState.OPEN, now
             question_set.closed_at = None
+        if refocused:
+            question_set.focus_question_id = None  # opened: the projector shows the whole set
+        changed = reopened or refocused
         session = question_set.session
         if session.status is SessionStatus.PLANNED:
             session.status = SessionStatus.LIVE
@@ -168,4 +172,26 @@ def reveal_set(session_id: int, set_id: int, revealed: bool) -> dict[str, Any]:
         emit("question_set", view, session_room(session_id))
         if revealed:
             push_now(session_id, [set_id])
+    return view
+
+
+def focus_set(session_id: int, set_id: int, question_id: int | None) -> dict[str, Any]:
+    """Show one question of a set on the projector (``None``: the whole set). The question must
+    be one of the set's (``unknown_question``). An unchanged focus is not broadcast."""
+    try:
+        question_set = _set(session_id, set_id)
+        if question_id is not None:
+            question = db.session.get(Question, question_id)
+            if question is None or question.question_set_id != question_set.id:
+                raise ServiceError("unknown_question", _("Cette question n'existe pas."))
+        changed = question_set.focus_question_id != question_id
+        if changed:
+            question_set.focus_question_id = question_id
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    view = set_view(question_set)
+    if changed:
+        emit("question_set", view, session_room(session_id))
     return view

@@ -110,7 +110,11 @@ def _screen_extras(session: Session) -> dict[str, Any]:
     if shown is not None and shown.revealed:
         rows = _rows_by_question([shown])
         results = results_of(shown, {q.id: rows.get(q.id, []) for q in shown.questions})
-    return {"shown_set": set_view(shown) if shown else None, "results": results}
+    return {
+        "shown_set": set_view(shown) if shown else None,
+        "results": results,
+        "counters": counters(session.id),
+    }
 
 
 def _console_extras(session: Session) -> dict[str, Any]:

@@ -85,6 +85,7 @@ def set_view(question_set: QuestionSet) -> dict[str, Any]:
         "introduction": question_set.introduction,
         "state": question_set.state.value,
         "revealed": question_set.revealed,
+        "focus_question_id": question_set.focus_question_id,
         "questions": [q.settings() for q in question_set.questions],
     }
 
