@@ -18,7 +18,11 @@ pytestmark = pytest.mark.usefixtures("request_ctx")
 
 def raw_answers(question, group_key=None):
     query = db.session.query(Answer).filter(Answer.question_id == question.id)
-    if group_key is not None:
+    if group_key == figures.NO_GROUP:
+        query = query.join(Participant, Participant.id == Answer.participant_id).filter(
+            Participant.group_id.is_(None)
+        )
+    elif group_key is not None:
         query = (
             query.join(Participant, Participant.id == Answer.participant_id)
             .join(StakeholderGroup, StakeholderGroup.id == Participant.group_id)
@@ -104,6 +108,13 @@ def test_every_figure_equals_a_recount(room):
         ), question.kind
 
 
+def _respondents(question, group_key=None):
+    answers = raw_answers(question, group_key)
+    if question.kind.value == "open":
+        answers = [a for a in answers if a.text]
+    return answers
+
+
 def test_group_figures_equal_a_recount_or_are_withheld(room):
     summary = figures.session_summary(room)
     qset = room.question_sets[0]
@@ -111,24 +122,63 @@ def test_group_figures_equal_a_recount_or_are_withheld(room):
     checked = suppressed = 0
     for question in qset.questions:
         for entry in by_id[question.id]["by_group"]:
-            answers = raw_answers(question, entry["group"])
-            if question.kind.value == "open":
-                answers = [a for a in answers if a.text]
-            if len(answers) < figures.MIN_GROUP_RESPONDENTS:
-                assert entry == {
-                    "group": entry["group"],
-                    "label": entry["label"],
-                    "suppressed": True,
-                }
+            answers = _respondents(question, entry["group"])
+            if entry["suppressed"]:
+                # No figure at all, not even the count.
+                assert set(entry) == {"group", "label", "suppressed"}
                 suppressed += 1
             else:
-                assert not entry["suppressed"]
+                assert len(answers) >= figures.MIN_GROUP_RESPONDENTS
                 assert actual_figures(question, entry["results"]) == expected_figures(
                     question, answers
                 )
                 checked += 1
+            if len(answers) < figures.MIN_GROUP_RESPONDENTS:
+                assert entry["suppressed"]
     assert checked  # the room exercises both cases
     assert suppressed
+
+
+def test_the_overall_minus_the_groups_shown_never_singles_anyone_out(room):
+    """Secondary suppression: what the groups shown leave out of the overall figures is nobody
+    or at least the threshold (else the withheld groups could be recomputed by subtraction)."""
+    summary = figures.session_summary(room)
+    for question in room.question_sets[0].questions:
+        entry_list = next(q for q in _questions(summary) if q["id"] == question.id)["by_group"]
+        shown = sum(e["results"]["respondents"] for e in entry_list if not e["suppressed"])
+        left_out = len(_respondents(question)) - shown
+        assert left_out == 0 or left_out >= figures.MIN_GROUP_RESPONDENTS
+
+
+def test_one_small_group_withholds_the_next_smallest_too(app):
+    session = builders.gen_session(with_sets=False)
+    choice = builders.gen_question_set(session, kinds=("choice",)).questions[0]
+    for key, size in (("public", 6), ("private", 4), ("associative", 1)):
+        for _ in range(size):
+            gen_answer(gen_participant(session, key), choice, 0)
+    by_group = {
+        e["group"]: e
+        for e in figures.session_summary(session)["sets"][0]["questions"][0]["by_group"]
+    }
+    assert by_group["associative"]["suppressed"]  # 1 respondent
+    assert by_group["private"]["suppressed"]  # 4, but 11 - 6 - 4 would give the 1 back
+    assert not by_group["public"]["suppressed"]
+    assert by_group["public"]["results"]["respondents"] == 6
+
+
+def test_participants_without_group_form_a_group_of_their_own(app):
+    session = builders.gen_session(with_sets=False)
+    choice = builders.gen_question_set(session, kinds=("choice",)).questions[0]
+    for _ in range(3):
+        gen_answer(gen_participant(session, "public"), choice, 1)
+    for _ in range(4):
+        gen_answer(gen_participant(session, None), choice, 2)
+    entries = figures.session_summary(session)["sets"][0]["questions"][0]["by_group"]
+    nobody = entries[-1]
+    assert nobody["group"] == figures.NO_GROUP
+    assert nobody["label"] == "Sans groupe déclaré"
+    assert nobody["results"]["respondents"] == 4
+    assert nobody["results"]["options"][2]["count"] == 4
 
 
 def test_comments_ordered_highlighted_first_then_upvotes_hidden_left_out(room):

@@ -5,6 +5,12 @@ lives in ``workshop.services.results``; this module assembles it per question se
 and per stakeholder group, adds the conclusions with their links and tally, and enforces the
 anonymity threshold: a group with fewer than :data:`MIN_GROUP_RESPONDENTS` respondents on a
 question gets no figures at all (not even its count), only ``{"suppressed": true}``.
+
+Withholding small groups is not enough when the overall figures are shown: the overall minus the
+groups shown would give the withheld ones back. So, question by question, more groups are
+withheld (the smallest first) until what they leave out together — the withheld groups and the
+participants who chose no group, who form a group of their own — is nobody or at least
+:data:`MIN_GROUP_RESPONDENTS` people.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import json
 from collections.abc import Collection
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -81,16 +88,26 @@ def session_header(session: Session) -> dict[str, Any]:
     }
 
 
+#: The key of the participants who chose no stakeholder group (shown as a group of its own).
+NO_GROUP = "none"
+
+
 def group_members(session: Session) -> dict[tuple[str, str], list[int]]:
-    """Participant ids of each stakeholder group of the session, by (group key, label)."""
+    """Participant ids of each stakeholder group of the session, by (group key, label); those
+    who chose no group last, under :data:`NO_GROUP`, when there are any."""
     groups = {g.id: (g.key, g.label) for g in session.stakeholder_groups}
     members: dict[tuple[str, str], list[int]] = {group: [] for group in groups.values()}
+    nobody: list[int] = []
     rows = db.session.execute(
         select(Participant.id, Participant.group_id).where(Participant.session_id == session.id)
     )
     for participant_id, group_id in rows:
         if group_id in groups:
             members[groups[group_id]].append(participant_id)
+        else:
+            nobody.append(participant_id)
+    if nobody:
+        members[(NO_GROUP, _("Sans groupe déclaré"))] = nobody
     return members
 
 
@@ -127,11 +144,31 @@ def _question_summary(
     data["kind_label"] = question_kind_label(question.kind)
     data["results"] = figures_only(result)
     data["comments"] = list(result.get("comments", []))
-    data["by_group"] = [
-        group_figures(key, label, results.get(question.id, {}))
-        for (key, label), results in per_group.items()
-    ]
+    group_results = [(group, results.get(question.id, {})) for group, results in per_group.items()]
+    data["by_group"] = protect_complement(
+        [group_figures(key, label, r) for (key, label), r in group_results],
+        total=result.get("respondents", 0),
+        sizes=[r.get("respondents", 0) for _group, r in group_results],
+    )
     return data
+
+
+def protect_complement(entries: list[dict[str, Any]], total: int, sizes: list[int]) -> list:
+    """Withhold more groups (smallest first) until the respondents left out of the groups shown
+    are none or at least :data:`MIN_GROUP_RESPONDENTS` (secondary suppression).
+
+    ``entries`` are the groups' entries in order, ``sizes`` their respondents on the question and
+    ``total`` the question's respondents overall (what the summary shows).
+    """
+    entries = list(entries)
+    while True:
+        shown = [i for i, entry in enumerate(entries) if not entry["suppressed"]]
+        left_out = total - sum(sizes[i] for i in shown)
+        if not shown or left_out == 0 or left_out >= MIN_GROUP_RESPONDENTS:
+            return entries
+        smallest = min(shown, key=lambda i: (sizes[i], i))
+        entry = entries[smallest]
+        entries[smallest] = {"group": entry["group"], "label": entry["label"], "suppressed": True}
 
 
 def figures_only(result: dict) -> dict[str, Any]:
