@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from .models.enums import AgendaKind, EndorsementChoice, QuestionKind
+from .models.session import DEFAULT_STAKEHOLDER_GROUPS
 
 AGENDA_KIND_LABELS = {
     AgendaKind.WELCOME: _l("Accueil"),
@@ -40,6 +41,14 @@ STAKEHOLDER_LABELS = {
     "associative": _l("Acteur associatif"),
     "citizen": _l("Citoyen·ne"),
 }
+
+
+def group_label(key: str, label: str) -> str:
+    """A stakeholder group's label for display: a default group whose label was left as the
+    default French one is translated; a label the organiser typed is shown as typed."""
+    if (key, label) in DEFAULT_STAKEHOLDER_GROUPS and key in STAKEHOLDER_LABELS:
+        return str(STAKEHOLDER_LABELS[key])
+    return label
 
 
 def agenda_kind_label(kind: AgendaKind | str) -> str:

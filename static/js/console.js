@@ -41,10 +41,10 @@
         agendaList.appendChild(el("li", { class: "c-item" + (current ? " current" : "") + (item.ended_at ? " done" : ""),
           "data-position": String(item.position), "aria-current": current ? "step" : null }, [
           el("span", { class: "item-title", text: item.title }),
-          item.duration_min ? el("span", { class: "item-duration", text: " · " + item.duration_min + " min" }) : null,
+          item.duration_min ? el("span", { class: "item-duration", text: " · " + L.minutes(item.duration_min) }) : null,
           current ? el("span", { class: "badge current-badge", text: t("current") }) : el("button", {
             type: "button", class: "small", "data-focus-key": "goto-" + item.position,
-            "aria-label": t("start_item") + " : " + item.title, text: t("start_item"),
+            "aria-label": L.pair(t("start_item"), item.title), text: t("start_item"),
             on: { click: function (ev) { act("agenda_goto", { position: item.position }, ev.currentTarget); } },
           }),
         ]));
@@ -100,11 +100,11 @@
     var buttons = el("p", { class: "set-actions" });
     if (set.state !== "open") {
       buttons.appendChild(el("button", { type: "button", class: "primary", "data-focus-key": "open-" + id,
-        "data-action": "open", text: t("open"), "aria-label": t("open") + " : " + set.title,
+        "data-action": "open", text: t("open"), "aria-label": L.pair(t("open"), set.title),
         on: { click: function (ev) { act("set_open", { set_id: id }, ev.currentTarget); } } }));
     } else {
       buttons.appendChild(el("button", { type: "button", "data-focus-key": "close-" + id, "data-action": "close",
-        text: t("close"), "aria-label": t("close") + " : " + set.title,
+        text: t("close"), "aria-label": L.pair(t("close"), set.title),
         on: { click: function (ev) { act("set_close", { set_id: id }, ev.currentTarget); } } }));
     }
     buttons.appendChild(el("button", { type: "button", "data-focus-key": "reveal-" + id,
@@ -122,8 +122,8 @@
     var focusable = set.state !== "ready";
     var focus = set.focus_question_id;
     if (focusable) {
-      card.appendChild(el("p", { class: "focus-actions", role: "group", "aria-label": t("projector") + " : " + set.title }, [
-        el("span", { text: t("projector") + " :" }),
+      card.appendChild(el("p", { class: "focus-actions", role: "group", "aria-label": L.pair(t("projector"), set.title) }, [
+        el("span", { text: L.pair(t("projector")) }),
         el("button", { type: "button", class: "small", "data-focus-key": "focus-all-" + id, "data-action": "focus-all",
           "aria-pressed": focus == null ? "true" : "false", text: t("whole_set"),
           on: { click: function (ev) { act("set_focus", { set_id: id, question_id: null }, ev.currentTarget); } } }),
@@ -139,7 +139,7 @@
         isFocus ? el("span", { class: "badge on-screen", text: t("on_screen") }) : null,
         focusable ? el("button", { type: "button", class: "small", "data-focus-key": "focus-" + q.id,
           "data-action": "focus", "aria-pressed": isFocus ? "true" : "false",
-          "aria-label": t("project") + " : " + q.prompt, text: t("project"),
+          "aria-label": L.pair(t("project"), q.prompt), text: t("project"),
           on: { click: function (ev) {
             act("set_focus", { set_id: id, question_id: isFocus ? null : q.id }, ev.currentTarget);
           } } }) : null,
@@ -180,7 +180,7 @@
         ]),
       ]));
     });
-    return el("section", { class: "c-comments", "aria-label": t("comments") + " : " + q.prompt }, [
+    return el("section", { class: "c-comments", "aria-label": L.pair(t("comments"), q.prompt) }, [
       el("h4", { text: q.prompt }), ul,
     ]);
   }
@@ -224,11 +224,11 @@
     var buttons = el("p", { class: "set-actions" });
     if (c.vote_state !== "open") {
       buttons.appendChild(el("button", { type: "button", class: "primary", "data-focus-key": "put-" + id,
-        "data-action": "put", text: t("put_to_room"), "aria-label": t("put_to_room") + " : " + title,
+        "data-action": "put", text: t("put_to_room"), "aria-label": L.pair(t("put_to_room"), title),
         on: { click: function (ev) { act("conclusion_put", { conclusion_id: id }, ev.currentTarget); } } }));
     } else {
       buttons.appendChild(el("button", { type: "button", "data-focus-key": "closevote-" + id, "data-action": "close-vote",
-        text: t("close_vote"), "aria-label": t("close_vote") + " : " + title,
+        text: t("close_vote"), "aria-label": L.pair(t("close_vote"), title),
         on: { click: function (ev) { act("conclusion_close", { conclusion_id: id }, ev.currentTarget); } } }));
     }
     buttons.appendChild(el("button", { type: "button", "data-focus-key": "showresult-" + id,

@@ -21,6 +21,13 @@
     });
   }
 
+  /* "label : value" / "label :" / "15 min", written the way the page's language does
+     (strings label_value, label_colon, minutes of js_strings). */
+  function pair(label, value) {
+    return value === undefined ? t("label_colon", { label: label }) : t("label_value", { label: label, value: value });
+  }
+  function minutes(n) { return t("minutes", { n: number(n, 0) }); }
+
   /* el("p", {class: "x", text: "…", "aria-pressed": "true"}, [children]) */
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -194,7 +201,7 @@
   }
 
   window.Live = {
-    t: t, el: el, clear: clear, keepFocus: keepFocus, config: config,
+    t: t, pair: pair, minutes: minutes, el: el, clear: clear, keepFocus: keepFocus, config: config,
     setServerTime: setServerTime, now: now, clock: clock, number: number,
     timerText: timerText, isOvertime: isOvertime, currentItem: currentItem,
     setConn: setConn, connect: connect, request: request, sortComments: sortComments,

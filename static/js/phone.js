@@ -178,8 +178,8 @@
       opts.className = "opts scale";
       for (var v = q.scale_min; v <= q.scale_max; v++) opts.appendChild(choiceInput("radio", v, String(v), value === v));
       box.appendChild(el("p", { class: "scale-ends" }, [
-        el("span", { text: q.scale_min + " : " + (q.min_label || "") }),
-        el("span", { text: q.scale_max + " : " + (q.max_label || "") }),
+        el("span", { text: L.pair(q.scale_min, q.min_label || "") }),
+        el("span", { text: L.pair(q.scale_max, q.max_label || "") }),
       ]));
       box.appendChild(opts);
     } else if (q.kind === "rank") {

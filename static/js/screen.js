@@ -24,7 +24,7 @@
       agendaList.appendChild(el("li", { class: "live-agenda-item" + (current ? " current" : "") + (item.ended_at ? " done" : ""),
         "data-position": String(item.position), "aria-current": current ? "step" : null }, [
         el("span", { class: "item-title", text: item.title }),
-        item.duration_min ? el("span", { class: "item-duration", text: item.duration_min + " min" }) : null,
+        item.duration_min ? el("span", { class: "item-duration", text: L.minutes(item.duration_min) }) : null,
       ]));
     });
     var item = L.currentItem(agenda);

@@ -10,13 +10,17 @@
   var fingerprint = box.getAttribute("data-fingerprint");
   var timer = null;
   var lang = document.documentElement.lang || "fr";
-  var text = {
-    fr: { updated: "Mis à jour à ", stale: "Mise à jour impossible ; nouvel essai bientôt." },
-    nl: { updated: "Bijgewerkt om ", stale: "Bijwerken mislukt; nieuwe poging binnenkort." },
-    de: { updated: "Aktualisiert um ", stale: "Aktualisierung fehlgeschlagen; neuer Versuch bald." },
-    en: { updated: "Updated at ", stale: "Update failed; retrying soon." }
-  }[lang] || null;
-  text = text || { updated: "Mis à jour à ", stale: "Mise à jour impossible ; nouvel essai bientôt." };
+  var strings = {};
+  try { strings = JSON.parse(document.getElementById("i18n").textContent) || {}; } catch (e) { strings = {}; }
+
+  /* A translated string (rendered by the template), with %(name)s placeholders filled in. */
+  function t(key, params) {
+    var s = strings[key] != null ? String(strings[key]) : key;
+    return s.replace(/%\((\w+)\)s|%%/g, function (m, name) {
+      if (m === "%%") return "%";
+      return params && params[name] != null ? String(params[name]) : "";
+    });
+  }
 
   function say(message, stale) {
     if (!status) { return; }
@@ -40,9 +44,9 @@
           box.innerHTML = data.html;  // server-rendered with autoescaping
           box.querySelectorAll("details").forEach(function (d, i) { if (i in open) { d.open = open[i]; } });
         }
-        say(text.updated + new Date().toLocaleTimeString(lang), false);
+        say(t("updated", { time: new Date().toLocaleTimeString(lang) }), false);
       })
-      .catch(function () { say(text.stale, true); })
+      .catch(function () { say(t("stale"), true); })
       .then(schedule);
   }
 

@@ -225,6 +225,10 @@ def js_strings(role: str) -> dict[str, str]:
         "disagree": _("Pas d'accord"),
         "concludes": _("Conclusion : %(title)s"),
         "whole_session": _("Conclusion de tout l'atelier"),
+        # Punctuation the languages write differently (Live.pair, Live.minutes).
+        "label_value": _("%(label)s : %(value)s"),
+        "label_colon": _("%(label)s :"),
+        "minutes": _("%(n)s min"),
     }
     if role == "participant":
         strings.update(

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..labels import question_kind_label
+from ..labels import group_label, question_kind_label
 from ..models import Answer, Conclusion, Participant, Question, QuestionSet, Session
 from ..services import results
 from ..services.conclusions import tally
@@ -47,7 +47,9 @@ def session_summary(session: Session) -> dict[str, Any]:
     conclusions = _conclusions(session)
     return {
         "session": session_header(session),
-        "groups": [{"key": g.key, "label": g.label} for g in session.stakeholder_groups],
+        "groups": [
+            {"key": g.key, "label": group_label(g.key, g.label)} for g in session.stakeholder_groups
+        ],
         "min_group_respondents": MIN_GROUP_RESPONDENTS,
         "sets": [
             _set_summary(qset, members, conclusions.get(qset.id, []))
@@ -93,9 +95,10 @@ NO_GROUP = "none"
 
 
 def group_members(session: Session) -> dict[tuple[str, str], list[int]]:
-    """Participant ids of each stakeholder group of the session, by (group key, label); those
+    """Participant ids of each stakeholder group of the session, by (group key, label shown: a
+    default group's label translated, see :func:`~workshop.labels.group_label`); those
     who chose no group last, under :data:`NO_GROUP`, when there are any."""
-    groups = {g.id: (g.key, g.label) for g in session.stakeholder_groups}
+    groups = {g.id: (g.key, group_label(g.key, g.label)) for g in session.stakeholder_groups}
     members: dict[tuple[str, str], list[int]] = {group: [] for group in groups.values()}
     nobody: list[int] = []
     rows = db.session.execute(

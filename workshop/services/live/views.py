@@ -7,9 +7,8 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from ...labels import STAKEHOLDER_LABELS
+from ...labels import group_label
 from ...models import Answer, QuestionSet, Session
-from ...models.session import DEFAULT_STAKEHOLDER_GROUPS
 
 
 def iso(value: datetime | None) -> str | None:
@@ -48,13 +47,6 @@ def join_url(code: str) -> str:
 def groups_view(session: Session) -> list[dict[str, str]]:
     groups = session.stakeholder_groups
     return [{"key": g.key, "label": group_label(g.key, g.label)} for g in groups]
-
-
-def group_label(key: str, label: str) -> str:
-    """A default group's label translated (when it was left as the default French label)."""
-    if (key, label) in DEFAULT_STAKEHOLDER_GROUPS and key in STAKEHOLDER_LABELS:
-        return str(STAKEHOLDER_LABELS[key])
-    return label
 
 
 def agenda_view(session: Session) -> dict[str, Any]:

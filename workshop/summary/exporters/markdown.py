@@ -115,7 +115,7 @@ def _conclusion(conclusion: dict[str, Any]) -> list[str]:
         lines.append("")
     if conclusion["comments"]:
         lines.append(_("Repose sur les commentaires :"))
-        lines += [f"- « {escape(c['text'])} »" for c in conclusion["comments"]]
+        lines += ["- " + _("« %(text)s »", text=escape(c["text"])) for c in conclusion["comments"]]
         lines.append("")
     tally = conclusion["endorsement"]
     lines += [endorsement_line(tally), ""]

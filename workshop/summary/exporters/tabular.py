@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
-from ...labels import YESNO_LABELS, question_kind_label
+from ...labels import YESNO_LABELS, group_label, question_kind_label
 from ...models import Answer, Participant, Question, QuestionSet, Session, StakeholderGroup
 from ...models.enums import QuestionKind
 
@@ -70,7 +70,7 @@ def answer_rows(session: Session, *, identify: bool = False) -> list[dict[str, A
             "kind": question_kind_label(question.kind),
             "answer": readable(question, answer.value, text),
             "comment": "" if is_open else (text or ""),
-            "group": group.label if group else "",
+            "group": group_label(group.key, group.label) if group else "",
             "time": answer.updated_at.isoformat(timespec="seconds"),
         }
         if identify:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import parse_pattern
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 
 from ...labels import ENDORSEMENT_LABELS
@@ -18,16 +21,27 @@ class Table:
 
 
 def number(value: float | int | None) -> str:
-    """A figure the French way (3,5), without a useless ,0."""
+    """A figure in the current language (fr 3,5; en 3.5), up to two decimals, no useless ,0."""
     if value is None:
         return "–"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.2f}".rstrip("0").replace(".", ",")
-    return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return format_decimal(value, format="#,##0.##")
 
 
 def percent(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",") + " %"
+    """A percentage (0–100) with one decimal, in the current language: fr « 66,7 % » (with a
+    no-break space), en « 66.7% »."""
+    # A fresh copy of the locale's pattern (the locale's own object is shared), one decimal.
+    pattern = parse_pattern(get_locale().percent_formats[None].pattern)
+    pattern.frac_prec = (1, 1)
+    # Through Decimal: the figures are already rounded to one decimal; /100 keeps them exact.
+    return format_percent(Decimal(str(value)) / 100, format=pattern)
+
+
+def label_value(label: Any, value: Any) -> str:
+    """« label : value » the way the current language writes it (en « label: value »)."""
+    return _("%(label)s : %(value)s", label=label, value=value)
 
 
 def results_table(kind: str, results: dict[str, Any]) -> Table | None:
@@ -72,7 +86,7 @@ def respondents_line(results: dict[str, Any]) -> str:
 def group_line(entry: dict[str, Any], kind: str) -> str:
     """A group's figures in one line (or « moins de 3 réponses »)."""
     if entry["suppressed"]:
-        return f"{entry['label']} : " + _("moins de 3 réponses")
+        return label_value(entry["label"], _("moins de 3 réponses"))
     results = entry["results"]
     parts = [respondents_line(results)]
     table = results_table(kind, results)
@@ -80,14 +94,14 @@ def group_line(entry: dict[str, Any], kind: str) -> str:
         parts.append(", ".join(f"{row[0]} {' / '.join(row[1:])}" for row in table.rows))
     elif kind == "words":
         parts.append(", ".join(f"{w['word']} ({w['count']})" for w in results["words"][:10]))
-    return f"{entry['label']} : " + " — ".join(parts)
+    return label_value(entry["label"], " — ".join(parts))
 
 
 def endorsement_line(tally: dict[str, Any]) -> str:
     if tally["vote_state"] == "none" and not tally["total"]:
         return _("Non soumise au vote de la salle.")
     counts = ", ".join(
-        f"{ENDORSEMENT_LABELS[choice]} : {tally['counts'][choice.value]}"
+        label_value(ENDORSEMENT_LABELS[choice], tally["counts"][choice.value])
         for choice in EndorsementChoice
     )
     return _("Avis de la salle (%(n)d) : ", n=tally["total"]) + counts

@@ -144,7 +144,7 @@ def _conclusion(document: DocumentType, conclusion: dict[str, Any]) -> None:
     if conclusion["comments"]:
         document.add_paragraph(_("Repose sur les commentaires :"))
         for comment in conclusion["comments"]:
-            document.add_paragraph(f"« {comment['text']} »", style="List Bullet")
+            document.add_paragraph(_("« %(text)s »", text=comment["text"]), style="List Bullet")
     tally = conclusion["endorsement"]
     document.add_paragraph(endorsement_line(tally))
     if tally["amendments"]:
