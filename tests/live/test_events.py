@@ -278,12 +278,16 @@ def test_snapshot_on_reconnect_has_own_answers_and_upvotes(sockets, session, qse
 
 
 def test_presence_counts_phones_and_pushes_counters(sockets, session, console):
+    screen = sockets(session.code, "screen")
+    screen.get_received()
     phone = sockets(session.code)
-    pushed = events(console, "counters")
-    assert pushed[-1]["args"][0]["phones"] == 1
+    for receiver in (console, screen):  # the projector shows the number of answers too
+        assert events(receiver, "counters")[-1]["args"][0]["phones"] == 1
+    assert events(phone, "counters") == []
     phone.disconnect()
-    assert events(console, "counters")[-1]["args"][0]["phones"] == 0
-    assert count(LiveConnection) == 1  # the console
+    for receiver in (console, screen):
+        assert events(receiver, "counters")[-1]["args"][0]["phones"] == 0
+    assert count(LiveConnection) == 2  # the console and the screen
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -295,7 +299,9 @@ def test_answer_broadcasts_results_to_console_not_to_unrevealed_screen(room, que
     results = events(room["console"], "results")
     assert results[-1]["args"][0]["set_id"] == qset.id
     assert results[-1]["args"][0]["respondents"] == 1
-    assert events(room["screen"], "results") == []
+    screen = events(room["screen"])
+    assert [e["name"] for e in screen] == ["counters"]  # the count before the reveal
+    assert screen[-1]["args"][0]["answers"][str(questions["choice"].id)] == 1
     assert events(room["b"]) == []
 
 

@@ -7,16 +7,20 @@ Two layers:
   author's pseudonym, then the upvote counts of those answers);
 * :func:`question_results` and :func:`comment_view` are pure functions of those rows.
 
-:func:`set_results` and :func:`results_by_set` put both together. Every function takes an optional
-``participant_ids`` filter, so that a caller (the debate summary) can compute the figures of one
-stakeholder group (:func:`participant_ids_by_group`). Upvote counts always count every
-participant's upvotes, whatever the filter.
+:func:`set_results` and :func:`results_by_set` put both together: the reference computation
+(the summary uses it). :func:`aggregated_results_by_set` computes the same ``<results>`` with SQL
+aggregation instead of reading every answer — distinct stored values counted per question, the
+set's respondents counted, only the visible comments read — for the live pushes. Every function
+takes an optional ``participant_ids`` filter, so that a caller (the debate summary) can compute
+the figures of one stakeholder group (:func:`participant_ids_by_group`). Upvote counts always
+count every participant's upvotes, whatever the filter.
 
 Labels (the yes/no options) are translated in the current Flask-Babel locale.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, case, cast, func, select
 
 from ..extensions import db
 from ..labels import YESNO_LABELS
@@ -167,25 +171,36 @@ def question_results(question: Question, rows: Sequence[AnswerRow]) -> dict[str,
     with text). Every kind carries ``comments``: the visible comments, highlighted first, then by
     upvotes, then oldest first.
     """
+    if question.kind is QuestionKind.OPEN:
+        values: list[Any] = []
+        respondents = sum(1 for row in rows if row.is_comment)
+    else:
+        values = [row.value for row in rows if _fits(question, row.value)]
+        respondents = len(values)
+    result = question_figures(question, values, respondents)
+    result["comments"] = [comment_view(row) for row in sort_comments(rows)]
+    return result
+
+
+def question_figures(question: Question, values: Sequence[Any], respondents: int) -> dict:
+    """The figures of one question (without ``comments``) from the values that fit it, one per
+    counted answer; ``respondents`` is ``len(values)``, or for ``open`` the answers with text."""
     kind = question.kind
-    valid = [row for row in rows if _fits(question, row)]
     result: dict[str, Any] = {
         "question_id": question.id,
         "kind": kind.value,
-        "respondents": len(valid),
+        "respondents": respondents,
     }
-    values = [row.value for row in valid]
     if kind in (QuestionKind.CHOICE, QuestionKind.MULTI):
-        result["options"] = _option_counts(question.options, values, len(valid))
+        result["options"] = _option_counts(question.options, values, respondents)
     elif kind is QuestionKind.YESNO:
-        result["options"] = _yesno_counts(values, len(valid))
+        result["options"] = _yesno_counts(values, respondents)
     elif kind is QuestionKind.SCALE:
         result.update(_scale_figures(question, values))
     elif kind is QuestionKind.RANK:
         result["options"] = _average_ranks(question.options, values)
     elif kind is QuestionKind.WORDS:
         result["words"] = word_frequencies(values)
-    result["comments"] = [comment_view(row) for row in sort_comments(rows)]
     return result
 
 
@@ -240,10 +255,10 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _fits(question: Question, row: AnswerRow) -> bool:
-    """Whether a stored answer counts for the question's figures (defensive: the service
-    validated it, but the question may have been edited since)."""
-    kind, value, n = question.kind, row.value, len(question.options or [])
+def _fits(question: Question, value: Any) -> bool:
+    """Whether a stored value counts for the figures of a question other than ``open``
+    (defensive: the service validated it, but the question may have been edited since)."""
+    kind, n = question.kind, len(question.options or [])
     if kind is QuestionKind.CHOICE:
         return _is_int(value) and 0 <= value < n
     if kind is QuestionKind.MULTI:
@@ -261,7 +276,7 @@ def _fits(question: Question, row: AnswerRow) -> bool:
         return isinstance(value, list) and sorted(value) == list(range(n))
     if kind is QuestionKind.WORDS:
         return isinstance(value, list) and all(isinstance(w, str) for w in value)
-    return bool(row.text)  # open
+    return False  # open: counted by text, not by value
 
 
 def _option_counts(options: Sequence[str], values: Sequence[Any], respondents: int) -> list:
@@ -314,3 +329,150 @@ def _average_ranks(options: Sequence[str], rankings: Sequence[list[int]]) -> lis
     if n:
         items.sort(key=lambda item: (item["average_rank"], item["index"]))
     return items
+
+
+# --- aggregated (live pushes) -------------------------------------------------------------------
+
+
+def aggregated_set_results(
+    question_set: QuestionSet, participant_ids: Collection[int] | None = None
+) -> dict[str, Any]:
+    """The ``<results>`` of one set, equal to :func:`set_results`, by SQL aggregation."""
+    return aggregated_results_by_set([question_set], participant_ids)[question_set.id]
+
+
+def aggregated_results_by_set(
+    question_sets: Sequence[QuestionSet], participant_ids: Collection[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """``{set id: <results>}`` equal to :func:`results_by_set`, in two queries plus one per set,
+    whatever the number of answers:
+
+    * ``question_id, value as text, count(*), answers with text GROUP BY question_id, value``:
+      identical stored values (a choice index, a yes/no key, a scale value, the same list for
+      multi, rank or words) come back once with their count, decoded and expanded in Python;
+      values are compared as stored text, so the SQL is the same on SQLite and PostgreSQL
+      (whose ``json`` type has no equality);
+    * ``count(DISTINCT participant_id)`` of each set;
+    * the visible comments with their upvote counts (a correlated ``count(*)``), in display order.
+    """
+    question_ids = [q.id for qs in question_sets for q in qs.questions]
+    values: dict[int, list[tuple[Any, int]]] = defaultdict(list)
+    with_text: Counter[int] = Counter()
+    comments: dict[int, list[AnswerRow]] = defaultdict(list)
+    respondents: dict[int, int] = {}
+    if question_ids and (participant_ids is None or participant_ids):
+        for question_id, stored, count, texts in db.session.execute(
+            _filtered(_value_counts_query(question_ids), participant_ids)
+        ):
+            values[question_id].append((_decode(stored), count))
+            with_text[question_id] += texts or 0
+        for row in _comment_rows(question_ids, participant_ids):
+            comments[row.question_id].append(row)
+        for qs in question_sets:
+            ids = [q.id for q in qs.questions]
+            respondents[qs.id] = _respondents(ids, participant_ids) if ids else 0
+    return {
+        qs.id: {
+            "set_id": qs.id,
+            "respondents": respondents.get(qs.id, 0),
+            "questions": [
+                _aggregated_question(q, values[q.id], with_text[q.id], comments[q.id])
+                for q in qs.questions
+            ],
+        }
+        for qs in question_sets
+    }
+
+
+def _aggregated_question(
+    question: Question, value_counts: Sequence[tuple[Any, int]], texts: int, comments: list
+) -> dict[str, Any]:
+    if question.kind is QuestionKind.OPEN:
+        values: list[Any] = []
+        respondents = texts
+    else:
+        values = [v for v, n in value_counts if _fits(question, v) for _ in range(n)]
+        respondents = len(values)
+    result = question_figures(question, values, respondents)
+    result["comments"] = [comment_view(row) for row in comments]
+    return result
+
+
+def _stored_value() -> Any:
+    return cast(Answer.value, Text)
+
+
+def _value_counts_query(question_ids: list[int]) -> Any:
+    stored = _stored_value()
+    has_text = case((Answer.text != "", 1), else_=0)
+    return (
+        select(Answer.question_id, stored, func.count(), func.sum(has_text))
+        .where(Answer.question_id.in_(question_ids))
+        .group_by(Answer.question_id, stored)
+    )
+
+
+def _filtered(query: Any, participant_ids: Collection[int] | None) -> Any:
+    if participant_ids is None:
+        return query
+    return query.where(Answer.participant_id.in_(list(participant_ids)))
+
+
+def _respondents(question_ids: list[int], participant_ids: Collection[int] | None) -> int:
+    query = select(func.count(func.distinct(Answer.participant_id))).where(
+        Answer.question_id.in_(question_ids)
+    )
+    return db.session.scalar(_filtered(query, participant_ids)) or 0
+
+
+def _comment_rows(
+    question_ids: list[int], participant_ids: Collection[int] | None
+) -> list[AnswerRow]:
+    """The visible comments (text, not hidden), highlighted first, then by upvotes (everyone's,
+    whatever the filter), then oldest first."""
+    upvotes = (
+        select(func.count(Upvote.id))
+        .where(Upvote.answer_id == Answer.id)
+        .correlate(Answer)
+        .scalar_subquery()
+        .label("upvotes")
+    )
+    query = (
+        select(
+            Answer.id,
+            Answer.question_id,
+            Answer.participant_id,
+            Answer.text,
+            Answer.highlighted,
+            Participant.pseudonym,
+            upvotes,
+            Answer.updated_at,
+        )
+        .join(Participant, Participant.id == Answer.participant_id)
+        .where(
+            Answer.question_id.in_(question_ids),
+            Answer.text != "",
+            Answer.hidden.is_(False),
+        )
+        .order_by(Answer.question_id, Answer.highlighted.desc(), upvotes.desc(), Answer.id)
+    )
+    return [
+        AnswerRow(
+            id=row.id,
+            question_id=row.question_id,
+            participant_id=row.participant_id,
+            value=None,  # not read: comments show no value
+            text=row.text,
+            hidden=False,
+            highlighted=row.highlighted,
+            pseudonym=row.pseudonym or "",
+            upvotes=row.upvotes,
+            updated_at=row.updated_at,
+        )
+        for row in db.session.execute(_filtered(query, participant_ids))
+    ]
+
+
+def _decode(stored: str | None) -> Any:
+    """A JSON value as read back through ``CAST(value AS TEXT)`` (SQL NULL: ``None``)."""
+    return None if stored is None else json.loads(stored)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,7 +30,7 @@ from sqlalchemy import select
 
 from ...extensions import db, socketio
 from ...models import Answer, Participant, QuestionSet
-from ..results import AnswerRow, comment_view, results_of, upvote_counts
+from ..results import AnswerRow, aggregated_set_results, comment_view, upvote_counts
 from . import presence
 
 log = logging.getLogger(__name__)
@@ -70,10 +69,11 @@ def counters(session_id: int) -> dict[str, Any]:
 
 
 def push_now(session_id: int, set_ids: Iterable[int]) -> None:
-    """Send ``counters`` to the console and the ``results`` of ``set_ids`` (to the screen too
-    while revealed), in the app's default locale."""
+    """Send ``counters`` to the console and the screen (the projector shows the number of
+    answers before the reveal) and the ``results`` of ``set_ids`` (to the screen too while
+    revealed), in the app's default locale."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        emit("counters", counters(session_id), console_room(session_id))
+        emit("counters", counters(session_id), [console_room(session_id), screen_room(session_id)])
         ids = sorted(set_ids)
         if not ids:
             return
@@ -87,60 +87,13 @@ def push_now(session_id: int, set_ids: Iterable[int]) -> None:
                 emit("results", results, screen_room(session_id))
 
 
-#: Rows read per query by :func:`live_results`; the hub runs other greenlets between two reads.
-RESULTS_CHUNK = 2000
-
-
 def live_results(question_set: QuestionSet) -> dict[str, Any]:
-    """The ``<results>`` of a set, as :func:`workshop.services.results.set_results` computes
-    them, but read as plain rows (no ORM objects: this runs every push interval over every
-    answer of the set, thousands of rows), :data:`RESULTS_CHUNK` rows at a time in id order,
-    yielding between two reads so that acks are not held up by one long read. Each answer is
-    read once, as it was when its chunk was read; the next push catches up with later changes.
-    """
-    questions = question_set.questions
-    query = (
-        select(
-            Answer.id,
-            Answer.question_id,
-            Answer.participant_id,
-            Answer.value,
-            Answer.text,
-            Answer.hidden,
-            Answer.highlighted,
-            Participant.pseudonym,
-            Answer.updated_at,
-        )
-        .join(Participant, Participant.id == Answer.participant_id)
-        .where(Answer.question_id.in_([q.id for q in questions]))
-        .order_by(Answer.id)
-        .limit(RESULTS_CHUNK)
-    )
-    rows: list[Any] = []
-    while True:
-        chunk = db.session.execute(query.where(Answer.id > rows[-1].id) if rows else query).all()
-        rows += chunk
-        if len(chunk) < RESULTS_CHUNK:
-            break
-        socketio.sleep(0)
-    upvotes = upvote_counts([row.id for row in rows if row.text])
-    by_question: dict[int, list[AnswerRow]] = defaultdict(list)
-    for row in rows:
-        by_question[row.question_id].append(
-            AnswerRow(
-                id=row.id,
-                question_id=row.question_id,
-                participant_id=row.participant_id,
-                value=row.value,
-                text=row.text,
-                hidden=row.hidden,
-                highlighted=row.highlighted,
-                pseudonym=row.pseudonym or "",
-                upvotes=upvotes.get(row.id, 0),
-                updated_at=row.updated_at,
-            )
-        )
-    return results_of(question_set, {q.id: by_question.get(q.id, []) for q in questions})
+    """The ``<results>`` of a set, equal to :func:`workshop.services.results.set_results`, by SQL
+    aggregation (:func:`workshop.services.results.aggregated_set_results`): this runs every push
+    interval, and a few hundred grouped rows replace fetching and decoding every answer of the
+    set (12,000 at 2,000 phones). Each query reads the committed state when it runs; the next
+    push catches up with later changes."""
+    return aggregated_set_results(question_set)
 
 
 #: A push that took ``t`` seconds is followed by a pause of at least ``t * PUSH_BACKOFF``: under
