@@ -14,17 +14,17 @@ publishes after the commit:
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from ...extensions import db, socketio
+from ...extensions import db
 from ...models import Conclusion, Endorsement, Participant, QuestionSet
 from ...models.enums import EndorsementChoice, VoteState
 from .. import conclusions as service
+from .coalesce import Coalescer
 from .publish import console_room, emit, participant_room, phones_room, screen_room
 
 log = logging.getLogger(__name__)
@@ -275,51 +275,5 @@ def push_tallies(session_id: int, conclusion_ids: set[int]) -> None:
                 emit("conclusion", screen, screen_room(session_id))
 
 
-class TallyPusher:
-    """Coalesces tallies: at most one push per conclusion per ``RESULTS_PUSH_INTERVAL``."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._dirty: dict[int, set[int]] = {}
-        self._task: Any = None
-
-    def mark(self, session_id: int, conclusion_id: int) -> None:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        interval = float(app.config["RESULTS_PUSH_INTERVAL"])
-        if interval <= 0:
-            push_tallies(session_id, {conclusion_id})
-            return
-        with self._lock:
-            self._dirty.setdefault(session_id, set()).add(conclusion_id)
-            if self._task is None:
-                self._task = socketio.start_background_task(self._run, app, interval)
-
-    def join(self, timeout: float | None = None) -> None:
-        """Wait until the pending pushes are done (tests)."""
-        task = self._task
-        if task is not None:
-            task.join(timeout)
-
-    def _take(self) -> dict[int, set[int]]:
-        with self._lock:
-            batch, self._dirty = self._dirty, {}
-            if not batch:
-                self._task = None
-            return batch
-
-    def _run(self, app: Flask, interval: float) -> None:
-        while True:
-            socketio.sleep(interval)
-            batch = self._take()
-            if not batch:
-                return
-            with app.app_context():
-                for session_id, ids in batch.items():
-                    try:
-                        push_tallies(session_id, ids)
-                    except Exception:
-                        db.session.rollback()
-                        log.exception("pushing tallies of session %s failed", session_id)
-
-
-tally_pusher = TallyPusher()
+#: Conclusion tallies: marked per conclusion.
+tally_pusher = Coalescer("tallies", push_tallies, "RESULTS_PUSH_INTERVAL")

@@ -19,12 +19,10 @@ the database at push time (:func:`push_comments`).
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -32,6 +30,7 @@ from ...extensions import db, socketio
 from ...models import Answer, Participant, QuestionSet
 from ..results import AnswerRow, aggregated_set_results, comment_view, upvote_counts
 from . import presence
+from .coalesce import Coalescer
 
 log = logging.getLogger(__name__)
 
@@ -96,66 +95,8 @@ def live_results(question_set: QuestionSet) -> dict[str, Any]:
     return aggregated_set_results(question_set)
 
 
-#: A push that took ``t`` seconds is followed by a pause of at least ``t * PUSH_BACKOFF``: under
-#: load (thousands of answers per set), figures are pushed less often rather than starving the
-#: sockets (pushes take at most about 1 / (1 + PUSH_BACKOFF) of the process).
-PUSH_BACKOFF = 4.0
-
-
-class ResultsPusher:
-    """Coalesces ``results`` and ``counters``: at most one push per set per interval."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._dirty: dict[int, set[int]] = {}
-        self._task: Any = None
-
-    def mark(self, session_id: int, set_id: int | None = None) -> None:
-        """Note that a session's counters (and ``set_id``'s results) changed."""
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        interval = float(app.config["RESULTS_PUSH_INTERVAL"])
-        if interval <= 0:
-            push_now(session_id, [set_id] if set_id is not None else [])
-            return
-        with self._lock:
-            sets = self._dirty.setdefault(session_id, set())
-            if set_id is not None:
-                sets.add(set_id)
-            if self._task is None:
-                self._task = socketio.start_background_task(self._run, app, interval)
-
-    def join(self, timeout: float | None = None) -> None:
-        """Wait until the pending pushes are done (tests)."""
-        task = self._task
-        if task is not None:
-            task.join(timeout)
-
-    def _take(self) -> dict[int, set[int]]:
-        with self._lock:
-            batch, self._dirty = self._dirty, {}
-            if not batch:
-                self._task = None
-            return batch
-
-    def _run(self, app: Flask, interval: float) -> None:
-        pause = interval
-        while True:
-            socketio.sleep(pause)
-            batch = self._take()
-            if not batch:
-                return
-            started = time.monotonic()
-            with app.app_context():
-                for session_id, set_ids in batch.items():
-                    try:
-                        push_now(session_id, set_ids)
-                    except Exception:
-                        db.session.rollback()
-                        log.exception("pushing results of session %s failed", session_id)
-            pause = max(interval, (time.monotonic() - started) * PUSH_BACKOFF)
-
-
-pusher = ResultsPusher()
+#: ``results`` and ``counters``: marked per set (or per session, for counters alone).
+pusher = Coalescer("results", push_now, "RESULTS_PUSH_INTERVAL")
 
 
 # --- comments -----------------------------------------------------------------------------------
@@ -230,73 +171,9 @@ def push_comments(session_id: int, dirty: dict[int, int]) -> dict[int, int]:
     return {c["id"]: c["question_id"] for c in later}
 
 
-class CommentsPusher:
-    """Coalesces comment changes: at most one ``comments`` event per session per interval.
-
-    The dirty ids are those changed by this process (answers, upvotes, moderation committed
-    here); each push reads their state now, so a comment changed twice in an interval is sent
-    once, as it is. With several processes behind a message queue each pushes what it changed
-    (a comment changed in both is sent by both, each time in its state at that push). A mark
-    lost with its process only matters to sockets that stay connected, and those were
-    connected to the lost process: they reconnect and get a snapshot."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._dirty: dict[int, dict[int, int]] = {}
-        self._task: Any = None
-
-    def mark(self, session_id: int, answer_id: int, question_id: int) -> None:
-        """Note that a comment (an answer's text, its upvotes, hidden or highlighted) changed."""
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        interval = float(app.config["COMMENTS_PUSH_INTERVAL"])
-        if interval <= 0:
-            pending = {answer_id: question_id}
-            while pending:
-                pending = push_comments(session_id, pending)
-            return
-        with self._lock:
-            self._dirty.setdefault(session_id, {})[answer_id] = question_id
-            if self._task is None:
-                self._task = socketio.start_background_task(self._run, app, interval)
-
-    def join(self, timeout: float | None = None) -> None:
-        """Wait until the pending pushes are done (tests)."""
-        task = self._task
-        if task is not None:
-            task.join(timeout)
-
-    def _take(self) -> dict[int, dict[int, int]]:
-        with self._lock:
-            batch, self._dirty = self._dirty, {}
-            if not batch:
-                self._task = None
-            return batch
-
-    def _put_back(self, session_id: int, later: dict[int, int]) -> None:
-        with self._lock:
-            dirty = self._dirty.setdefault(session_id, {})
-            for answer_id, question_id in later.items():
-                dirty.setdefault(answer_id, question_id)
-
-    def _run(self, app: Flask, interval: float) -> None:
-        pause = interval
-        while True:
-            socketio.sleep(pause)
-            batch = self._take()
-            if not batch:
-                return
-            started = time.monotonic()
-            with app.app_context():
-                for session_id, dirty in batch.items():
-                    try:
-                        later = push_comments(session_id, dirty)
-                    except Exception:
-                        db.session.rollback()
-                        log.exception("pushing comments of session %s failed", session_id)
-                        continue
-                    if later:
-                        self._put_back(session_id, later)
-            pause = max(interval, (time.monotonic() - started) * PUSH_BACKOFF)
-
-
-comments_pusher = CommentsPusher()
+#: ``comments``: marked per comment (answer id → question id). The dirty ids are those changed by
+#: this process (answers, upvotes, moderation committed here); each push reads their state now, so
+#: a comment changed twice in an interval is sent once, as it is. With several processes each
+#: pushes what it changed. A mark lost with its process only matters to sockets connected to that
+#: process: they reconnect and get a snapshot.
+comments_pusher = Coalescer("comments", push_comments, "COMMENTS_PUSH_INTERVAL")
