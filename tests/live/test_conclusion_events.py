@@ -8,28 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import builders
-from workshop.extensions import db, socketio
+from workshop.extensions import db
 from workshop.models import Conclusion, Endorsement
 from workshop.models.enums import VoteState
 from workshop.services import conclusions as conclusion_service
 from workshop.services.live import endorsements
 
-
-@pytest.fixture(autouse=True)
-def _push_at_once(app):
-    """Tallies pushed in the caller (no background thread), except where a test says so."""
-    app.config["RESULTS_PUSH_INTERVAL"] = 0
-    app.config["COMMENTS_PUSH_INTERVAL"] = 0
-
-
-@pytest.fixture
-def session(app):
-    return builders.gen_session()
-
-
-@pytest.fixture
-def qset(session):
-    return session.question_sets[0]
+pytestmark = pytest.mark.usefixtures("push_at_once")
 
 
 @pytest.fixture
@@ -45,30 +30,15 @@ def other(session):
 
 
 @pytest.fixture
-def sockets(app):
-    opened = []
+def sockets(sockets):
+    """The folder's ``sockets``, and every connection must be accepted."""
 
-    def open_socket(code, role="participant", token=None, flask_client=None):
-        auth = {"code": code, "role": role}
-        if token is not None:
-            auth["token"] = token
-        client = socketio.test_client(app, auth=auth, flask_test_client=flask_client)
+    def open_connected(*args, **kwargs):
+        client = sockets(*args, **kwargs)
         assert client.is_connected()
-        opened.append(client)
         return client
 
-    yield open_socket
-    for client in opened:
-        if client.is_connected():
-            client.disconnect()
-
-
-@pytest.fixture
-def console(sockets, session, auth, client, facilitator):
-    auth.login()
-    sock = sockets(session.code, "console", flask_client=client)
-    sock.get_received()
-    return sock
+    return open_connected
 
 
 @pytest.fixture

@@ -6,68 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import builders
+from tests.live.helpers import events, open_the_set, snapshot_of
 from workshop.extensions import db, socketio
 from workshop.models import Answer, Participant, QuestionSet, Upvote
 from workshop.models.enums import SetState
 from workshop.models.live import LiveConnection
 from workshop.services import live
 
-
-@pytest.fixture(autouse=True)
-def _push_at_once(app):
-    """Results, counters and comments pushed in the caller (no background thread here)."""
-    app.config["RESULTS_PUSH_INTERVAL"] = 0
-    app.config["COMMENTS_PUSH_INTERVAL"] = 0
-
-
-@pytest.fixture
-def session(app):
-    return builders.gen_session()
-
-
-@pytest.fixture
-def qset(session):
-    return session.question_sets[0]
-
-
-@pytest.fixture
-def questions(qset):
-    return {q.kind.value: q for q in qset.questions}
-
-
-@pytest.fixture
-def sockets(app):
-    """Open Socket.IO test clients; all disconnected at the end."""
-    opened = []
-
-    def open_socket(code, role="participant", token=None, flask_client=None, **extra):
-        auth = {"code": code, "role": role, **extra}
-        if token is not None:
-            auth["token"] = token
-        client = socketio.test_client(app, auth=auth, flask_test_client=flask_client)
-        opened.append(client)
-        return client
-
-    yield open_socket
-    for client in opened:
-        if client.is_connected():
-            client.disconnect()
-
-
-def events(client, name=None):
-    received = client.get_received()
-    return [e for e in received if name is None or e["name"] == name]
-
-
-def snapshot_of(client):
-    snaps = [e["args"][0] for e in client.get_received() if e["name"] == "snapshot"]
-    assert len(snaps) == 1
-    return snaps[0]
-
-
-def open_the_set(qset):
-    qset.state = SetState.OPEN
-    db.session.commit()
+pytestmark = pytest.mark.usefixtures("push_at_once")
 
 
 def test_participant_connects_and_gets_snapshot(sockets, session, qset):
@@ -132,15 +78,6 @@ def connect_error(app, auth, flask_client=None):
         socketio.server._send_packet = original
     assert not client.is_connected()
     return captured[-1]["data"]
-
-
-@pytest.fixture
-def console(sockets, session, auth, client, facilitator):
-    auth.login()
-    sock = sockets(session.code, "console", flask_client=client)
-    assert sock.is_connected()
-    sock.get_received()
-    return sock
 
 
 @pytest.fixture

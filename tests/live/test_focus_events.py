@@ -5,82 +5,23 @@ from __future__ import annotations
 import pytest
 
 from tests import builders
-from workshop.extensions import db, socketio
+from tests.live.helpers import events, open_the_set, snapshot_of
+from workshop.extensions import db
 from workshop.models import Question, QuestionSet
-from workshop.models.enums import SetState
 from workshop.services.live import control
 
-
-@pytest.fixture(autouse=True)
-def _push_at_once(app):
-    """Results, counters and comments pushed in the caller (no background thread here)."""
-    app.config["RESULTS_PUSH_INTERVAL"] = 0
-    app.config["COMMENTS_PUSH_INTERVAL"] = 0
-
-
-@pytest.fixture
-def session(app):
-    return builders.gen_session()
-
-
-@pytest.fixture
-def qset(session):
-    return session.question_sets[0]
-
-
-@pytest.fixture
-def questions(qset):
-    return {q.kind.value: q for q in qset.questions}
-
-
-@pytest.fixture
-def sockets(app):
-    """Open Socket.IO test clients; all disconnected at the end."""
-    opened = []
-
-    def open_socket(code, role="participant", flask_client=None):
-        client = socketio.test_client(
-            app, auth={"code": code, "role": role}, flask_test_client=flask_client
-        )
-        opened.append(client)
-        return client
-
-    yield open_socket
-    for client in opened:
-        if client.is_connected():
-            client.disconnect()
-
-
-@pytest.fixture
-def console(sockets, session, auth, client, facilitator):
-    auth.login()
-    sock = sockets(session.code, "console", flask_client=client)
-    assert sock.is_connected()
-    sock.get_received()
-    return sock
+pytestmark = pytest.mark.usefixtures("push_at_once")
 
 
 @pytest.fixture
 def room(sockets, session, qset, console):
     """An open set, a console, a screen and a phone (snapshots consumed)."""
-    qset.state = SetState.OPEN
-    db.session.commit()
+    open_the_set(qset)
     screen = sockets(session.code, "screen")
     phone = sockets(session.code)
     for sock in (screen, phone, console):
         sock.get_received()
     return {"console": console, "screen": screen, "a": phone}
-
-
-def events(client, name=None):
-    received = client.get_received()
-    return [e for e in received if name is None or e["name"] == name]
-
-
-def snapshot_of(client):
-    snaps = [e["args"][0] for e in client.get_received() if e["name"] == "snapshot"]
-    assert len(snaps) == 1
-    return snaps[0]
 
 
 def focus(sock, set_id, question_id):
