@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import event
 
 from tests import builders
+from tests.services.helpers import answer, by_kind, gen_set_of_every_kind, participant
 from tests.support import unavailable
 from workshop import create_app
 from workshop.extensions import db
-from workshop.models import Answer, Participant, Upvote
+from workshop.models import Upvote
 from workshop.services import results
 from workshop.services.live import publish
 
@@ -73,32 +74,7 @@ def session(app):
 
 @pytest.fixture
 def qset(session):
-    return builders.gen_question_set(
-        session, kinds=("choice", "multi", "yesno", "scale", "rank", "words", "open")
-    )
-
-
-def participant(session, pseudonym="", group=None):
-    p = Participant(session_id=session.id, token=f"tok-{secrets.token_hex(8)}", pseudonym=pseudonym)
-    if group is not None:
-        p.group_id = next(g.id for g in session.stakeholder_groups if g.key == group)
-    db.session.add(p)
-    db.session.flush()
-    return p
-
-
-def answer(p, question, value=None, text=None, **kw):
-    a = Answer(
-        participant_id=p.id,
-        question_id=question.id,
-        client_id="c" * 8,
-        value=value,
-        text=text,
-        **kw,
-    )
-    db.session.add(a)
-    db.session.flush()
-    return a
+    return gen_set_of_every_kind(session)
 
 
 def same(qset, participant_ids=None):
@@ -109,10 +85,6 @@ def same(qset, participant_ids=None):
     if participant_ids is None:
         assert publish.live_results(qset) == expected
     return got
-
-
-def by_kind(result):
-    return {q["kind"]: q for q in result["questions"]}
 
 
 def test_empty_set(qset):

@@ -15,31 +15,7 @@ from workshop.services import live
 from workshop.services.errors import ServiceError
 from workshop.services.live import presence, snapshots
 
-
-@pytest.fixture(autouse=True)
-def _request(app):
-    app.config["RESULTS_PUSH_INTERVAL"] = 0
-    app.config["COMMENTS_PUSH_INTERVAL"] = 0
-    with app.test_request_context(headers={"Accept-Language": "fr"}):
-        yield
-
-
-@pytest.fixture
-def session(app):
-    return builders.gen_session()
-
-
-@pytest.fixture
-def qset(session):
-    qset = session.question_sets[0]
-    qset.state = SetState.OPEN
-    db.session.commit()
-    return qset
-
-
-@pytest.fixture
-def q(qset):
-    return {question.kind.value: question for question in qset.questions}
+pytestmark = pytest.mark.usefixtures("live_request")
 
 
 def join(session, sid="sid-1", signed=None):

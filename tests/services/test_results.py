@@ -8,8 +8,9 @@ from collections import Counter
 import pytest
 
 from tests import builders
+from tests.services.helpers import answer, by_kind, gen_set_of_every_kind, participant
 from workshop.extensions import db
-from workshop.models import Answer, Participant, Upvote
+from workshop.models import Answer, Upvote
 from workshop.services import results
 
 
@@ -26,36 +27,7 @@ def session(app):
 
 @pytest.fixture
 def qset(session):
-    return builders.gen_question_set(
-        session, kinds=("choice", "multi", "yesno", "scale", "rank", "words", "open")
-    )
-
-
-def participant(session, pseudonym="", group=None):
-    p = Participant(session_id=session.id, token=f"tok-{random.random()}", pseudonym=pseudonym)
-    if group is not None:
-        p.group_id = next(g.id for g in session.stakeholder_groups if g.key == group)
-    db.session.add(p)
-    db.session.flush()
-    return p
-
-
-def answer(p, question, value=None, text=None, **kw):
-    a = Answer(
-        participant_id=p.id,
-        question_id=question.id,
-        client_id="c" * 8,
-        value=value,
-        text=text,
-        **kw,
-    )
-    db.session.add(a)
-    db.session.flush()
-    return a
-
-
-def by_kind(result):
-    return {q["kind"]: q for q in result["questions"]}
+    return gen_set_of_every_kind(session)
 
 
 def test_empty_set(qset):

@@ -19,31 +19,7 @@ from workshop.services.live import answers, writer
 from workshop.services.live.answers import AnswerRequest
 from workshop.services.live.writer import INTERNAL, GroupWriter, UpvoteRequest
 
-
-@pytest.fixture(autouse=True)
-def _request(app):
-    app.config["RESULTS_PUSH_INTERVAL"] = 0
-    app.config["COMMENTS_PUSH_INTERVAL"] = 0
-    with app.test_request_context(headers={"Accept-Language": "fr"}):
-        yield
-
-
-@pytest.fixture
-def session(app):
-    return builders.gen_session()
-
-
-@pytest.fixture
-def qset(session):
-    qset = session.question_sets[0]
-    qset.state = SetState.OPEN
-    db.session.commit()
-    return qset
-
-
-@pytest.fixture
-def q(qset):
-    return {question.kind.value: question for question in qset.questions}
+pytestmark = pytest.mark.usefixtures("live_request")
 
 
 @pytest.fixture
