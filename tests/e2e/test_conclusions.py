@@ -9,21 +9,12 @@ import re
 
 import pytest
 
+from tests.e2e.helpers import PHONE, WAIT, log_in, new_page, open_screen
+
 pytestmark = pytest.mark.e2e
 
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "device_scale_factor": 2,
-    "has_touch": True,
-    "locale": "fr-BE",
-}
-WAIT = 30_000  # ms: generous, the suite must hold on a loaded 2-core machine
 CONCLUSION = "Associer les communes dès la rédaction du contrat."
 AMENDMENT = "Et les CPAS aussi, pas seulement les communes."
-
-
-def _watch_errors(page, errors: list[str], name: str) -> None:
-    page.on("pageerror", lambda exc: errors.append(f"{name}: {exc}"))
 
 
 def test_room_endorses_a_conclusion(live_server, browser):
@@ -35,14 +26,8 @@ def test_room_endorses_a_conclusion(live_server, browser):
 
     # The facilitator logs in and writes a conclusion of the first set on the summary page.
     console_ctx = browser.new_context(locale="fr-BE")
-    facilitator = console_ctx.new_page()
-    facilitator.set_default_timeout(WAIT)
-    _watch_errors(facilitator, errors, "summary")
-    facilitator.goto(live_server.url("/login"))
-    facilitator.get_by_label("Nom d'utilisateur").fill(live_server.username)
-    facilitator.get_by_label("Mot de passe").fill(live_server.password)
-    facilitator.get_by_role("button", name="Se connecter").click()
-    facilitator.wait_for_url(re.compile(r".*/(?!login).*"))
+    facilitator = new_page(console_ctx, errors, "summary")
+    log_in(facilitator, live_server)
     facilitator.goto(live_server.url(f"/summary/{code}"))
     form = facilitator.locator("form.conclusion-form").first
     form.get_by_label("Conclusion", exact=True).fill(CONCLUSION)
@@ -50,9 +35,7 @@ def test_room_endorses_a_conclusion(live_server, browser):
     expect(facilitator.locator("article.conclusion", has_text=CONCLUSION)).to_be_visible()
 
     # The console lists it, with a link to edit it.
-    console = console_ctx.new_page()
-    console.set_default_timeout(WAIT)
-    _watch_errors(console, errors, "console")
+    console = new_page(console_ctx, errors, "console")
     console.goto(live_server.url(f"/host/{code}"))
     expect(console.locator("#conn")).to_have_attribute("data-state", "online")
     card = console.locator(".c-conclusion", has_text=CONCLUSION)
@@ -61,19 +44,12 @@ def test_room_endorses_a_conclusion(live_server, browser):
         "href", re.compile(rf"/summary/{code}/conclusions/\d+$")
     )
 
-    screen_ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-BE")
-    screen = screen_ctx.new_page()
-    screen.set_default_timeout(WAIT)
-    _watch_errors(screen, errors, "screen")
-    screen.goto(live_server.url(f"/screen/{code}"))
-    expect(screen.locator("#conn")).to_have_attribute("data-state", "online")
+    screen_ctx, screen = open_screen(browser, live_server, errors)
 
     contexts, phones = [], []
     for n in range(2):
         ctx = browser.new_context(**PHONE)
-        page = ctx.new_page()
-        page.set_default_timeout(WAIT)
-        _watch_errors(page, errors, f"phone{n + 1}")
+        page = new_page(ctx, errors, f"phone{n + 1}")
         page.goto(live_server.url(f"/j/{code}"))
         expect(page.locator("#conn")).to_have_attribute("data-state", "online")
         contexts.append(ctx)

@@ -8,20 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.helpers import PHONE, WAIT, log_in, new_page, open_screen
+
 pytestmark = pytest.mark.e2e
 
-PHONE = {
-    "viewport": {"width": 360, "height": 740},
-    "device_scale_factor": 2,
-    "has_touch": True,
-    "locale": "fr-BE",
-}
-WAIT = 30_000  # ms: generous, the suite must hold on a loaded 2-core machine
 PHONE_BUDGET = 60 * 1024
-
-
-def _watch_errors(page, errors: list[str], name: str) -> None:
-    page.on("pageerror", lambda exc: errors.append(f"{name}: {exc}"))
 
 
 def _question(page, index: int):
@@ -37,24 +28,13 @@ def test_live_session(live_server, browser):
 
     # The facilitator logs in through the form and opens the console.
     console_ctx = browser.new_context(locale="fr-BE")
-    console = console_ctx.new_page()
-    console.set_default_timeout(WAIT)
-    _watch_errors(console, errors, "console")
-    console.goto(live_server.url("/login"))
-    console.get_by_label("Nom d'utilisateur").fill(live_server.username)
-    console.get_by_label("Mot de passe").fill(live_server.password)
-    console.get_by_role("button", name="Se connecter").click()
-    console.wait_for_url(re.compile(r".*/(?!login).*"))
+    console = new_page(console_ctx, errors, "console")
+    log_in(console, live_server)
     console.goto(live_server.url(f"/host/{code}"))
     expect(console.locator("#conn")).to_have_attribute("data-state", "online")
 
     # The projector shows the way in: the phones take the URL from its QR area.
-    screen_ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-BE")
-    screen = screen_ctx.new_page()
-    screen.set_default_timeout(WAIT)
-    _watch_errors(screen, errors, "screen")
-    screen.goto(live_server.url(f"/screen/{code}"))
-    expect(screen.locator("#conn")).to_have_attribute("data-state", "online")
+    screen_ctx, screen = open_screen(browser, live_server, errors)
     join_box = screen.locator("#join-box")
     join_url = join_box.get_attribute("data-join-url")
     assert join_url == live_server.url(f"/j/{code}")
@@ -66,9 +46,7 @@ def test_live_session(live_server, browser):
     finished = []
     for n in range(3):
         ctx = browser.new_context(**PHONE)
-        page = ctx.new_page()
-        page.set_default_timeout(WAIT)
-        _watch_errors(page, errors, f"phone{n + 1}")
+        page = new_page(ctx, errors, f"phone{n + 1}")
         if n == 0:
             page.on("requestfinished", lambda req: finished.append(req))
         page.goto(join_url)

@@ -1,0 +1,46 @@
+"""Plain helpers shared by the end-to-end tests: the phone's browser context, pages that record
+their JavaScript errors, the facilitator's login and the projector."""
+
+from __future__ import annotations
+
+import re
+
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "has_touch": True,
+    "locale": "fr-BE",
+}
+WAIT = 30_000  # ms: generous, the suite must hold on a loaded 2-core machine
+
+
+def watch_errors(page, errors: list[str], name: str) -> None:
+    page.on("pageerror", lambda exc: errors.append(f"{name}: {exc}"))
+
+
+def new_page(ctx, errors: list[str], name: str):
+    """A page of ``ctx`` that waits up to ``WAIT`` and adds its JavaScript errors to ``errors``."""
+    page = ctx.new_page()
+    page.set_default_timeout(WAIT)
+    watch_errors(page, errors, name)
+    return page
+
+
+def log_in(page, live_server) -> None:
+    """The facilitator logs in through the form."""
+    page.goto(live_server.url("/login"))
+    page.get_by_label("Nom d'utilisateur").fill(live_server.username)
+    page.get_by_label("Mot de passe").fill(live_server.password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r".*/(?!login).*"))
+
+
+def open_screen(browser, live_server, errors: list[str]):
+    """The projector (1280 × 720), online: its context and its page."""
+    from playwright.sync_api import expect
+
+    screen_ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="fr-BE")
+    screen = new_page(screen_ctx, errors, "screen")
+    screen.goto(live_server.url(f"/screen/{live_server.code}"))
+    expect(screen.locator("#conn")).to_have_attribute("data-state", "online")
+    return screen_ctx, screen
