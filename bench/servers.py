@@ -166,7 +166,8 @@ def start_baseline(workdir: Path, journal_mode: str = "delete") -> Server:
     port = free_port()
     log = workdir / "baseline.log"
     cmd = [sys.executable, "-m", "bench.baseline_server", "--port", str(port)]
-    cmd += ["--db", str(db_path), "--session", str(spec_path), "--password", password]
+    # ``--password=…``: a generated password may start with "-" (argparse: an option).
+    cmd += ["--db", str(db_path), "--session", str(spec_path), f"--password={password}"]
     cmd += ["--journal-mode", journal_mode]
     proc = _spawn(cmd, dict(os.environ), log)
     url = f"http://127.0.0.1:{port}"

@@ -28,9 +28,7 @@ def create_user(username: str, role: str, password: str) -> User:
             "bad_role", f"role: {role!r} is not one of organiser, facilitator"
         ) from None
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            "weak_password", f"password: at least {MIN_PASSWORD_LENGTH} characters"
-        )
+        raise ServiceError("weak_password", f"password: at least {MIN_PASSWORD_LENGTH} characters")
     if db.session.scalar(select(User).where(User.username == username)):
         raise ServiceError("user_exists", f"username: {username!r} exists already")
     user = User(username=username, role=role_value)
@@ -45,9 +43,7 @@ def set_password(username: str, password: str) -> User:
     if user is None:
         raise ServiceError("unknown_user", f"username: no user {username!r}")
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(
-            "weak_password", f"password: at least {MIN_PASSWORD_LENGTH} characters"
-        )
+        raise ServiceError("weak_password", f"password: at least {MIN_PASSWORD_LENGTH} characters")
     user.set_password(password)
     db.session.commit()
     return user
