@@ -341,3 +341,32 @@ def test_strings_follow_the_browser_language(client, session):
     )
     assert '<html lang="en">' in page
     assert _data_block(page, "i18n")["saved"]  # translated or French fallback, never empty
+
+
+# --- a join URL no phone can open --------------------------------------------------------------
+
+
+def test_is_local_only():
+    from workshop.live.qr import is_local_only
+
+    for url in ("http://127.0.0.1:5000/j/X", "http://localhost/j/X", "http://[::1]:5000/j/X"):
+        assert is_local_only(url), url
+    for url in ("http://192.168.1.20:5000/j/X", "https://atelier.example.be/j/X"):
+        assert not is_local_only(url), url
+
+
+@pytest.mark.parametrize("path", ["/screen/{code}", "/screen/{code}/handout", "/host/{code}"])
+def test_local_address_is_flagged_where_the_join_url_is_shown(
+    client, auth, facilitator, session, app, path
+):
+    auth.login()
+    url = path.format(code=session.code)
+    warning = "Adresse locale : les téléphones ne pourront pas ouvrir ce lien."
+    local = client.get(url, base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert warning in local
+    lan = client.get(url, base_url="http://192.168.1.20:5000").get_data(as_text=True)
+    assert warning not in lan
+    app.config["PUBLIC_URL"] = "https://atelier.example.be"
+    public = client.get(url, base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert warning not in public
+    assert "https://atelier.example.be/j/" in public

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from urllib.parse import urlsplit
+
 import qrcode
 import qrcode.constants
 from flask import current_app, request
@@ -21,6 +24,20 @@ def public_url(path: str) -> str:
 def join_url(code: str) -> str:
     """The URL a participant opens for session ``code`` (printed, and encoded in the QR code)."""
     return public_url(f"j/{code}")
+
+
+def is_local_only(url: str) -> bool:
+    """Whether ``url`` names this computer only (localhost, 127.x, ::1): a phone cannot open it.
+
+    The join URL comes from the address the projector page was opened with; a facilitator who
+    opened it as ``http://127.0.0.1:5000`` would project a QR code no phone can use."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def make_qr(data: str) -> qrcode.QRCode:

@@ -29,7 +29,7 @@ from ..auth.access import facilitator_required
 from ..extensions import csrf, db
 from ..models.session import Session, normalise_code
 from . import tokens
-from .qr import join_url, public_url, qr_svg
+from .qr import is_local_only, join_url, public_url, qr_svg
 
 bp = Blueprint("live", __name__)
 
@@ -139,6 +139,7 @@ def screen(code: str):
         "live/screen.html",
         session=session,
         join_url=url,
+        local_only=is_local_only(url),
         qr=qr_svg(url, _("QR code pour rejoindre l'atelier")),
         strings=js_strings("screen"),
         live_config=_live_config(session, "screen"),
@@ -156,6 +157,7 @@ def handout(code: str):
         "live/handout.html",
         session=session,
         join_url=url,
+        local_only=is_local_only(url),
         join_page_url=public_url("join"),
         qr=qr_svg(url, _("QR code pour rejoindre l'atelier")),
     )
@@ -173,6 +175,7 @@ def console(code: str):
         "live/console.html",
         session=session,
         join_url=url,
+        local_only=is_local_only(url),
         strings=js_strings("console"),
         live_config=_live_config(session, "console"),
     )
