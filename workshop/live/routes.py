@@ -85,8 +85,9 @@ def participant(code: str):
             code[:_MAX_CODE_INPUT],
             404,
         )
-    if code != session.code:
-        return redirect(url_for(".participant", code=session.code))
+    redirection = _canonical(".participant", code, session)
+    if redirection is not None:
+        return redirection
     response = make_response(
         render_template(
             "live/phone.html",
@@ -128,21 +129,33 @@ def _session_or_404(code: str) -> Session:
     return session
 
 
+def _join(session: Session, qr: bool = True) -> dict[str, Any]:
+    """What a page showing the join URL needs: the URL, whether phones can open it, its QR."""
+    url = join_url(session.code)
+    context: dict[str, Any] = {"join_url": url, "local_only": is_local_only(url)}
+    if qr:
+        context["qr"] = qr_svg(url, _("QR code pour rejoindre l'atelier"))
+    return context
+
+
+def _canonical(endpoint: str, code: str, session: Session):
+    """A redirect to the page under the session's own code (typed in lower case, with spaces…),
+    or None when ``code`` is that code already."""
+    if code != session.code:
+        return redirect(url_for(endpoint, code=session.code))
+    return None
+
+
 @bp.route("/screen/<code>")
 def screen(code: str):
     """The projector: public and read-only."""
     session = _session_or_404(code)
-    if code != session.code:
-        return redirect(url_for(".screen", code=session.code))
-    url = join_url(session.code)
-    return render_template(
+    return _canonical(".screen", code, session) or render_template(
         "live/screen.html",
         session=session,
-        join_url=url,
-        local_only=is_local_only(url),
-        qr=qr_svg(url, _("QR code pour rejoindre l'atelier")),
         strings=js_strings("screen"),
         live_config=_live_config(session, "screen"),
+        **_join(session),
     )
 
 
@@ -150,16 +163,11 @@ def screen(code: str):
 def handout(code: str):
     """An A4 sheet to print and pin at the door."""
     session = _session_or_404(code)
-    if code != session.code:
-        return redirect(url_for(".handout", code=session.code))
-    url = join_url(session.code)
-    return render_template(
+    return _canonical(".handout", code, session) or render_template(
         "live/handout.html",
         session=session,
-        join_url=url,
-        local_only=is_local_only(url),
         join_page_url=public_url("join"),
-        qr=qr_svg(url, _("QR code pour rejoindre l'atelier")),
+        **_join(session),
     )
 
 
@@ -168,16 +176,12 @@ def handout(code: str):
 def console(code: str):
     """The facilitator's console."""
     session = _session_or_404(code)
-    if code != session.code:
-        return redirect(url_for(".console", code=session.code))
-    url = join_url(session.code)
-    return render_template(
+    return _canonical(".console", code, session) or render_template(
         "live/console.html",
         session=session,
-        join_url=url,
-        local_only=is_local_only(url),
         strings=js_strings("console"),
         live_config=_live_config(session, "console"),
+        **_join(session, qr=False),
     )
 
 
