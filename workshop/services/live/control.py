@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -138,13 +139,15 @@ def open_set(session_id: int, set_id: int) -> dict[str, Any]:
     return view
 
 
-def close_set(session_id: int, set_id: int) -> dict[str, Any]:
-    """Close an open set (answers refused from now on); a set not open is left as it is."""
+def _change_set(
+    session_id: int, set_id: int, apply: Callable[[QuestionSet], bool]
+) -> tuple[dict[str, Any], bool]:
+    """Apply ``apply`` (validate, change; True when something changed) to a set of the session,
+    commit once, then broadcast the set's new state if it changed. Returns (view, changed)."""
     try:
         question_set = _set(session_id, set_id)
-        changed = question_set.state is SetState.OPEN
+        changed = apply(question_set)
         if changed:
-            question_set.state, question_set.closed_at = SetState.CLOSED, datetime.now(UTC)
             db.session.commit()
     except Exception:
         db.session.rollback()
@@ -152,46 +155,49 @@ def close_set(session_id: int, set_id: int) -> dict[str, Any]:
     view = set_view(question_set)
     if changed:
         emit("question_set", view, session_room(session_id))
-    return view
+    return view, changed
+
+
+def close_set(session_id: int, set_id: int) -> dict[str, Any]:
+    """Close an open set (answers refused from now on); a set not open is left as it is."""
+
+    def close(question_set: QuestionSet) -> bool:
+        if question_set.state is not SetState.OPEN:
+            return False
+        question_set.state, question_set.closed_at = SetState.CLOSED, datetime.now(UTC)
+        return True
+
+    return _change_set(session_id, set_id, close)[0]
 
 
 def reveal_set(session_id: int, set_id: int, revealed: bool) -> dict[str, Any]:
     """Show (or hide) a set's results on the projector; when shown, its results are pushed to
     the screen at once."""
-    try:
-        question_set = _set(session_id, set_id)
-        changed = question_set.revealed != revealed
-        if changed:
-            question_set.revealed = revealed
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    view = set_view(question_set)
-    if changed:
-        emit("question_set", view, session_room(session_id))
-        if revealed:
-            push_now(session_id, [set_id])
+
+    def reveal(question_set: QuestionSet) -> bool:
+        if question_set.revealed == revealed:
+            return False
+        question_set.revealed = revealed
+        return True
+
+    view, changed = _change_set(session_id, set_id, reveal)
+    if changed and revealed:
+        push_now(session_id, [set_id])
     return view
 
 
 def focus_set(session_id: int, set_id: int, question_id: int | None) -> dict[str, Any]:
     """Show one question of a set on the projector (``None``: the whole set). The question must
     be one of the set's (``unknown_question``). An unchanged focus is not broadcast."""
-    try:
-        question_set = _set(session_id, set_id)
+
+    def focus(question_set: QuestionSet) -> bool:
         if question_id is not None:
             question = db.session.get(Question, question_id)
             if question is None or question.question_set_id != question_set.id:
                 raise ServiceError("unknown_question", _("Cette question n'existe pas."))
-        changed = question_set.focus_question_id != question_id
-        if changed:
-            question_set.focus_question_id = question_id
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    view = set_view(question_set)
-    if changed:
-        emit("question_set", view, session_room(session_id))
-    return view
+        if question_set.focus_question_id == question_id:
+            return False
+        question_set.focus_question_id = question_id
+        return True
+
+    return _change_set(session_id, set_id, focus)[0]
