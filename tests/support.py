@@ -120,3 +120,16 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+def create_facilitator(env: Mapping[str, str], username: str, password: str) -> None:
+    """``workshop create-user USERNAME --role facilitator --password-stdin``."""
+    run_cli(
+        env,
+        "create-user",
+        username,
+        "--role",
+        "facilitator",
+        "--password-stdin",
+        stdin=password + "\n",
+    )

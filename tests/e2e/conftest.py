@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ServerProcess, run_cli, server_env, unavailable
+from tests.support import ServerProcess, create_facilitator, server_env, unavailable
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -75,15 +75,7 @@ def live_server(tmp_path) -> LiveServer:
     )
     code = _prepare_database(instance, database_url)
     username, password = FACILITATOR
-    run_cli(
-        env,
-        "create-user",
-        username,
-        "--role",
-        "facilitator",
-        "--password-stdin",
-        stdin=password + "\n",
-    )
+    create_facilitator(env, username, password)
     server = ServerProcess.start(env, tmp_path / "server.log")
     try:
         server.wait_until_up("/join")

@@ -24,7 +24,14 @@ from typing import Any
 
 import pytest
 
-from tests.support import ServerProcess, free_port, run_cli, server_env, unavailable
+from tests.support import (
+    ServerProcess,
+    create_facilitator,
+    free_port,
+    run_cli,
+    server_env,
+    unavailable,
+)
 
 PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=3"
 REDIS_URL = "redis://127.0.0.1:6379/5"
@@ -159,15 +166,7 @@ def cluster(pg_database, redis_queue, tmp_path_factory) -> Iterator[Cluster]:
         wait_until_up(first)
         wait_until_up(second)
         username, password = FACILITATOR
-        run_cli(
-            env,
-            "create-user",
-            username,
-            "--role",
-            "facilitator",
-            "--password-stdin",
-            stdin=password + "\n",
-        )
+        create_facilitator(env, username, password)
         session_file = workdir / "scaleout.yaml"
         session_file.write_text(SESSION_YAML)
         run_cli(env, "load", str(session_file))
