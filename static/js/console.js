@@ -56,8 +56,7 @@
   }
 
   function tick() {
-    timer.textContent = L.timerText(state.agenda);
-    timer.classList.toggle("over", L.isOvertime(state.agenda));
+    L.showTimer(timer, state.agenda);
   }
 
   document.getElementById("agenda-next").addEventListener("click", function (ev) {

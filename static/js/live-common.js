@@ -88,6 +88,12 @@
     return numberFormat.format(digits === 0 ? Math.round(n) : n);
   }
 
+  /* Show the speaking timer of ``agenda`` in ``element`` (marked "over" past the planned time). */
+  function showTimer(element, agenda) {
+    element.textContent = timerText(agenda);
+    element.classList.toggle("over", isOvertime(agenda));
+  }
+
   /* The speaking timer of the current agenda item: "4:12 sur 15:00" (text for an element). */
   function timerText(agenda) {
     if (!agenda || agenda.current == null) return "";
@@ -203,7 +209,7 @@
   window.Live = {
     t: t, pair: pair, minutes: minutes, el: el, clear: clear, keepFocus: keepFocus, config: config,
     setServerTime: setServerTime, now: now, clock: clock, number: number,
-    timerText: timerText, isOvertime: isOvertime, currentItem: currentItem,
+    timerText: timerText, isOvertime: isOvertime, showTimer: showTimer, currentItem: currentItem,
     setConn: setConn, connect: connect, request: request, sortComments: sortComments,
     applyComments: applyComments,
   };

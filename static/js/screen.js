@@ -33,8 +33,7 @@
   }
 
   function tick() {
-    timer.textContent = L.timerText(state.agenda);
-    timer.classList.toggle("over", L.isOvertime(state.agenda));
+    L.showTimer(timer, state.agenda);
   }
 
   function render() {
