@@ -1,8 +1,9 @@
 """Answers, upvotes and moderation of comments.
 
-Each function validates, writes, commits once, then publishes. ``record_answer`` keeps those four
-steps apart (:func:`write_answer` / :func:`publish_answer`) so that a group-commit writer can
-batch the writes of many answers and publish after one commit.
+Each function validates, writes, commits once, then publishes. Answers are written by
+:func:`write_answers` only — for a batch of many by the group-commit writer (``writer.py``), for a
+batch of one by :func:`record_answer` — and published by :func:`publish_answer` after the commit,
+so there is one write path to keep right.
 """
 
 from __future__ import annotations
@@ -59,11 +60,12 @@ def record_answer(
     A resend with the stored ``client_id`` returns the stored answer unchanged, publishes
     nothing, and is accepted even once the set is closed.
     """
+    request = AnswerRequest(session_id, participant_id, client_id, question_id, value, text)
     for attempt in range(2):  # a second tab may insert the same answer at the same moment
         try:
-            stored, change = write_answer(
-                session_id, participant_id, client_id, question_id, value, text
-            )
+            (outcome,) = write_answers([request])
+            if isinstance(outcome, ServiceError):
+                raise outcome
             db.session.commit()
             break
         except IntegrityError:
@@ -73,51 +75,10 @@ def record_answer(
         except Exception:
             db.session.rollback()
             raise
+    stored, change = outcome
     if change is not None:
         publish_answer(change, participant_id, origin_sid)
     return stored
-
-
-def write_answer(
-    session_id: int,
-    participant_id: int,
-    client_id: str,
-    question_id: int,
-    value: Any,
-    text: str | None,
-) -> tuple[dict[str, Any], AnswerChange | None]:
-    """Validate and write (not commit) one answer: its view, and the change to publish (None
-    for a resend)."""
-    question = _question(session_id, question_id)
-    answer = db.session.scalar(
-        select(Answer).where(
-            Answer.participant_id == participant_id, Answer.question_id == question_id
-        )
-    )
-    if answer is not None and answer.client_id == client_id:
-        return answer_view(answer), None
-    if question.question_set.state is not SetState.OPEN:
-        raise ServiceError("set_not_open", _("Ce questionnaire est fermé."))
-    value, text = check_answer(question, value, text)
-    now = datetime.now(UTC)
-    old_text = answer.text if answer is not None else None
-    if answer is None:
-        answer = Answer(participant_id=participant_id, question_id=question_id, created_at=now)
-        db.session.add(answer)
-    elif old_text != text:
-        # Upvotes and the highlight were given to the old text.
-        db.session.execute(delete(Upvote).where(Upvote.answer_id == answer.id))
-        answer.highlighted = False
-    answer.client_id, answer.value, answer.text, answer.updated_at = client_id, value, text, now
-    db.session.flush()
-    change = AnswerChange(
-        session_id=session_id,
-        set_id=question.question_set_id,
-        answer_id=answer.id,
-        answer=answer_view(answer),
-        comment_changed=old_text != text,
-    )
-    return change.answer, change
 
 
 @dataclass(frozen=True, slots=True)
