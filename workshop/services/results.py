@@ -59,6 +59,23 @@ class AnswerRow:
         """Answers with text are what the room sees as comments."""
         return bool(self.text)
 
+    @classmethod
+    def of(cls, answer: Any, pseudonym: str | None, upvotes: int) -> AnswerRow:
+        """From an :class:`Answer` or a result row with its columns (a row without ``value`` or
+        ``hidden`` — a visible comment read without its value — gets None and False)."""
+        return cls(
+            id=answer.id,
+            question_id=answer.question_id,
+            participant_id=answer.participant_id,
+            value=getattr(answer, "value", None),
+            text=answer.text,
+            hidden=getattr(answer, "hidden", False),
+            highlighted=answer.highlighted,
+            pseudonym=pseudonym or "",
+            upvotes=upvotes,
+            updated_at=answer.updated_at,
+        )
+
 
 # --- loading ------------------------------------------------------------------------------------
 
@@ -80,21 +97,7 @@ def load_answer_rows(
         query = query.where(Answer.participant_id.in_(list(participant_ids)))
     rows = db.session.execute(query).all()
     counts = upvote_counts([answer.id for answer, _ in rows if answer.text])
-    return [
-        AnswerRow(
-            id=answer.id,
-            question_id=answer.question_id,
-            participant_id=answer.participant_id,
-            value=answer.value,
-            text=answer.text,
-            hidden=answer.hidden,
-            highlighted=answer.highlighted,
-            pseudonym=pseudonym or "",
-            upvotes=counts.get(answer.id, 0),
-            updated_at=answer.updated_at,
-        )
-        for answer, pseudonym in rows
-    ]
+    return [AnswerRow.of(answer, pseudonym, counts.get(answer.id, 0)) for answer, pseudonym in rows]
 
 
 def upvote_counts(answer_ids: Collection[int]) -> dict[int, int]:
@@ -457,18 +460,7 @@ def _comment_rows(
         .order_by(Answer.question_id, Answer.highlighted.desc(), upvotes.desc(), Answer.id)
     )
     return [
-        AnswerRow(
-            id=row.id,
-            question_id=row.question_id,
-            participant_id=row.participant_id,
-            value=None,  # not read: comments show no value
-            text=row.text,
-            hidden=False,
-            highlighted=row.highlighted,
-            pseudonym=row.pseudonym or "",
-            upvotes=row.upvotes,
-            updated_at=row.updated_at,
-        )
+        AnswerRow.of(row, row.pseudonym, row.upvotes)  # visible, value not read
         for row in db.session.execute(_filtered(query, participant_ids))
     ]
 

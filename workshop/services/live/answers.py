@@ -483,16 +483,4 @@ def _comment(answer: Answer, *, with_hidden: bool) -> dict[str, Any]:
         select(Participant.pseudonym).where(Participant.id == answer.participant_id)
     )
     upvotes = db.session.scalar(select(func.count(Upvote.id)).where(Upvote.answer_id == answer.id))
-    row = AnswerRow(
-        id=answer.id,
-        question_id=answer.question_id,
-        participant_id=answer.participant_id,
-        value=answer.value,
-        text=answer.text,
-        hidden=answer.hidden,
-        highlighted=answer.highlighted,
-        pseudonym=pseudonym or "",
-        upvotes=upvotes or 0,
-        updated_at=answer.updated_at,
-    )
-    return comment_view(row, with_hidden=with_hidden)
+    return comment_view(AnswerRow.of(answer, pseudonym, upvotes or 0), with_hidden=with_hidden)

@@ -138,18 +138,7 @@ def push_comments(session_id: int, dirty: dict[int, int]) -> dict[int, int]:
     upvotes = upvote_counts([row.id for row in rows])
     comments = [
         comment_view(
-            AnswerRow(
-                id=row.id,
-                question_id=row.question_id,
-                participant_id=row.participant_id,
-                value=row.value,
-                text=row.text,
-                hidden=row.hidden,
-                highlighted=row.highlighted,
-                pseudonym=row.pseudonym or "",
-                upvotes=upvotes.get(row.id, 0),
-                updated_at=row.updated_at,
-            ),
+            AnswerRow.of(row, row.pseudonym, upvotes.get(row.id, 0)),
             with_hidden=True,
         )
         for row in rows
