@@ -67,10 +67,8 @@ def stale_before(now: datetime | None = None) -> datetime:
     return now - timedelta(seconds=STALE_AFTER_BEATS * interval())
 
 
-def add(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
-    """Record an open socket (the caller commits); starts this process's heartbeat."""
-    _registry()[sid] = (session_id, role, participant_id)
-    _beat_if_due()
+def _merge_row(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
+    """Write (or rewrite) the row of one of this process's sockets (the caller commits)."""
     db.session.merge(
         LiveConnection(
             sid=sid,
@@ -80,6 +78,13 @@ def add(sid: str, session_id: int, role: str, participant_id: int | None) -> Non
             server_id=SERVER_ID,
         )
     )
+
+
+def add(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
+    """Record an open socket (the caller commits); starts this process's heartbeat."""
+    _registry()[sid] = (session_id, role, participant_id)
+    _beat_if_due()
+    _merge_row(sid, session_id, role, participant_id)
     _start_heartbeat()
 
 
@@ -213,15 +218,7 @@ def _write_back(registry: dict[str, tuple[int, str, int | None]]) -> None:
             participant_id is not None and participant_id not in participants
         ):
             continue
-        db.session.merge(
-            LiveConnection(
-                sid=sid,
-                session_id=session_id,
-                role=role,
-                participant_id=participant_id,
-                server_id=SERVER_ID,
-            )
-        )
+        _merge_row(sid, session_id, role, participant_id)
 
 
 def _pid_alive(pid: int) -> bool:
