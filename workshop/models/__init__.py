@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2.0 models, one area per module. Importing this package registers them all."""
 
+from . import revision  # noqa: F401  (registers the flush hook)
 from .conclusions import Conclusion, ConclusionLink, Endorsement
 from .live import Answer, Participant, Upvote
 from .programme import Programme, Theme

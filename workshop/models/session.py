@@ -72,6 +72,9 @@ class Session(db.Model):
     )
     # Live state: the position of the agenda item under way (its ``started_at`` says since when).
     current_position: Mapped[int | None]
+    # Bumped by every flush that changes the session or what hangs off it (models/revision.py):
+    # what a phone's snapshot shows of the room is cached per (session, revision).
+    live_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     programme: Mapped[Programme | None] = relationship()
     theme: Mapped[Theme | None] = relationship(back_populates="sessions")
