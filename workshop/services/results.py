@@ -369,7 +369,7 @@ def aggregated_results_by_set(
         ):
             values[question_id].append((_decode(stored), count))
             with_text[question_id] += texts or 0
-        for row in _comment_rows(question_ids, participant_ids):
+        for row in visible_comment_rows(question_ids, participant_ids):
             comments[row.question_id].append(row)
         for qs in question_sets:
             ids = [q.id for q in qs.questions]
@@ -428,11 +428,13 @@ def _respondents(question_ids: list[int], participant_ids: Collection[int] | Non
     return db.session.scalar(_filtered(query, participant_ids)) or 0
 
 
-def _comment_rows(
-    question_ids: list[int], participant_ids: Collection[int] | None
+def visible_comment_rows(
+    question_ids: list[int], participant_ids: Collection[int] | None = None
 ) -> list[AnswerRow]:
     """The visible comments (text, not hidden), highlighted first, then by upvotes (everyone's,
     whatever the filter), then oldest first."""
+    if not question_ids:
+        return []
     upvotes = (
         select(func.count(Upvote.id))
         .where(Upvote.answer_id == Answer.id)

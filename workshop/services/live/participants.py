@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from ...extensions import db
 from ...live import tokens
@@ -30,13 +30,18 @@ class Joined:
     role: str
     participant_id: int | None = None
     token: str | None = None  # the participant's signed token
+    new_participant: bool = False  # created by this connection
 
 
 def find_session(code: str) -> Session:
     session = db.session.scalar(select(Session).where(Session.code == normalise_code(code)))
     if session is None:
-        raise ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
+        raise _unknown_session()
     return session
+
+
+def _unknown_session() -> ServiceError:
+    return ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
 
 
 def connect(
@@ -48,50 +53,67 @@ def connect(
     can_facilitate: bool = False,
 ) -> Joined:
     """Accept a socket: find the session, check the role, find or create the participant (from
-    the first valid of ``signed_tokens``), record the connection. Commits once."""
+    the first valid of ``signed_tokens``), record the connection. Commits once.
+
+    This runs for every phone that (re)connects — thousands within a minute in a big room — so
+    it uses plain statements (no ORM objects): one to find the session, one or two for the
+    participant, one for the connection row."""
     if role not in ROLES:
         raise ServiceError("bad_payload", _("Rôle inconnu."), field="role")
     try:
-        session = find_session(code)
+        session_id = db.session.scalar(
+            select(Session.id).where(Session.code == normalise_code(code))
+        )
+        if session_id is None:
+            raise _unknown_session()
         if role == "console" and not can_facilitate:
             raise ServiceError(
                 "forbidden", _("La console est réservée aux animateurs et organisateurs.")
             )
-        participant = _find_or_create(session, signed_tokens) if role == "participant" else None
-        participant_id = participant.id if participant else None
-        presence.add(sid, session.id, role, participant_id)
+        found = _find_or_create(session_id, signed_tokens) if role == "participant" else None
+        presence.add(sid, session_id, role, found[0] if found else None)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    if participant is not None:
-        pusher.mark(session.id)
-        return Joined(session.id, role, participant.id, tokens.sign(participant.token))
-    return Joined(session.id, role)
+    if found is not None:
+        participant_id, token, new = found
+        pusher.mark(session_id)
+        return Joined(session_id, role, participant_id, tokens.sign(token), new)
+    return Joined(session_id, role)
 
 
-def _find_or_create(session: Session, signed_tokens: tuple[str | None, ...]) -> Participant:
-    """The participant of the first valid token; a token unknown here is adopted (the page may
-    have minted it), unless another session's participant holds it."""
+def _find_or_create(
+    session_id: int, signed_tokens: tuple[str | None, ...]
+) -> tuple[int, str, bool]:
+    """``(participant id, token, created)`` of the first valid token; a token unknown here is
+    adopted (the page may have minted it), unless another session's participant holds it."""
     now = datetime.now(UTC)
     for signed in signed_tokens:
         token = tokens.unsign(signed)
         if token is None:
             continue
-        participant = db.session.scalar(select(Participant).where(Participant.token == token))
-        if participant is not None and participant.session_id == session.id:
-            participant.last_seen_at = now
-            return participant
-        if participant is None:
-            return _new_participant(session, token)
-    return _new_participant(session, tokens.new_token())
+        row = db.session.execute(
+            select(Participant.id, Participant.session_id).where(Participant.token == token)
+        ).first()
+        if row is not None and row.session_id == session_id:
+            db.session.execute(
+                update(Participant).where(Participant.id == row.id).values(last_seen_at=now)
+            )
+            return row.id, token, False
+        if row is None:
+            return _new_participant(session_id, token, now), token, True
+    token = tokens.new_token()
+    return _new_participant(session_id, token, now), token, True
 
 
-def _new_participant(session: Session, token: str) -> Participant:
-    participant = Participant(session_id=session.id, token=token)
-    db.session.add(participant)
-    db.session.flush()
-    return participant
+def _new_participant(session_id: int, token: str, now: datetime) -> int:
+    stmt = (
+        insert(Participant)
+        .values(session_id=session_id, token=token, created_at=now, last_seen_at=now)
+        .returning(Participant.id)
+    )
+    return db.session.execute(stmt).scalar_one()
 
 
 def disconnect(sid: str) -> None:

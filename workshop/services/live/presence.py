@@ -67,17 +67,32 @@ def stale_before(now: datetime | None = None) -> datetime:
     return now - timedelta(seconds=STALE_AFTER_BEATS * interval())
 
 
+def _upsert(model: Any, values: dict[str, Any], key: str, changes: dict[str, Any]) -> None:
+    """``INSERT … ON CONFLICT (key) DO UPDATE SET changes`` in one statement (not committed)."""
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - workshop runs on SQLite and PostgreSQL
+        db.session.merge(model(**values))
+        return
+    stmt = insert(model).values(**values)
+    db.session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=changes))
+
+
 def _merge_row(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
     """Write (or rewrite) the row of one of this process's sockets (the caller commits)."""
-    db.session.merge(
-        LiveConnection(
-            sid=sid,
-            session_id=session_id,
-            role=role,
-            participant_id=participant_id,
-            server_id=SERVER_ID,
-        )
-    )
+    values = {
+        "sid": sid,
+        "session_id": session_id,
+        "role": role,
+        "participant_id": participant_id,
+        "server_id": SERVER_ID,
+        "connected_at": datetime.now(UTC),
+    }
+    changes = {k: v for k, v in values.items() if k != "sid"}
+    _upsert(LiveConnection, values, "sid", changes)
 
 
 def add(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
@@ -91,11 +106,8 @@ def add(sid: str, session_id: int, role: str, participant_id: int | None) -> Non
 def remove(sid: str) -> int | None:
     """Forget a socket (the caller commits); its session id, or None if unknown."""
     _registry().pop(sid, None)
-    row = db.session.get(LiveConnection, sid)
-    if row is None:
-        return None
-    db.session.delete(row)
-    return row.session_id
+    stmt = delete(LiveConnection).where(LiveConnection.sid == sid)
+    return db.session.execute(stmt.returning(LiveConnection.session_id)).scalar()
 
 
 def clear_server(server_id: str) -> int:
@@ -155,23 +167,8 @@ def _beat_if_due() -> None:
 
 def _upsert_beat(now: datetime) -> None:
     """Insert or update this process's heartbeat row (not committed), race-free."""
-    dialect = db.engine.dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(LiveServer).values(server_id=SERVER_ID, started_at=now, heartbeat_at=now)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[LiveServer.server_id], set_={"heartbeat_at": now}
-        )
-        db.session.execute(stmt)
-    else:
-        row = db.session.get(LiveServer, SERVER_ID)
-        if row is None:
-            db.session.add(LiveServer(server_id=SERVER_ID, started_at=now, heartbeat_at=now))
-        else:
-            row.heartbeat_at = now
+    values = {"server_id": SERVER_ID, "started_at": now, "heartbeat_at": now}
+    _upsert(LiveServer, values, "server_id", {"heartbeat_at": now})
 
 
 def _write_beat(now: datetime | None = None) -> bool:

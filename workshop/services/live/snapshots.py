@@ -8,11 +8,27 @@ from typing import Any
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Answer, Participant, Question, QuestionSet, Session, Upvote
+from ...models import (
+    Answer,
+    Participant,
+    Question,
+    QuestionSet,
+    Session,
+    StakeholderGroup,
+    Upvote,
+)
 from ...models.enums import SetState
-from ..results import AnswerRow, comment_view, load_answer_rows, results_of, sort_comments
+from ..results import (
+    AnswerRow,
+    comment_view,
+    load_answer_rows,
+    results_of,
+    sort_comments,
+    visible_comment_rows,
+)
 from . import endorsements
 from .publish import counters
+from .room import room_view
 from .views import agenda_view, answer_view, groups_view, now_iso, session_view, set_view
 
 
@@ -44,8 +60,12 @@ def snapshot(
     *,
     participant_id: int | None = None,
     token: str | None = None,
+    new_participant: bool = False,
 ) -> dict[str, Any]:
-    """The full state a socket of ``role`` needs."""
+    """The full state a socket of ``role`` needs. ``new_participant``: the participant was
+    created by this connection, so it has no answers, upvotes, endorsement or profile yet."""
+    if role == "participant" and participant_id is not None:
+        return _participant_snapshot(session_id, participant_id, token, new_participant)
     session = db.session.get(Session, session_id)
     assert session is not None  # noqa: S101  (the socket was accepted into it)
     open_set = current_set(session)
@@ -57,10 +77,7 @@ def snapshot(
         "agenda": agenda_view(session),
         "open_set": set_view(open_set) if open_set else None,
     }
-    if role == "participant" and participant_id is not None:
-        data.update(_participant_extras(session, open_set, participant_id, token))
-        data.update(endorsements.participant_extras(session.id, participant_id))
-    elif role == "screen":
+    if role == "screen":
         data.update(_screen_extras(session))
         data.update(endorsements.screen_extras(session.id))
     elif role == "console":
@@ -69,39 +86,78 @@ def snapshot(
     return data
 
 
-def _participant_extras(
-    session: Session, open_set: QuestionSet | None, participant_id: int, token: str | None
+def _participant_snapshot(
+    session_id: int, participant_id: int, token: str | None, new: bool
 ) -> dict[str, Any]:
-    participant = db.session.get(Participant, participant_id)
-    assert participant is not None  # noqa: S101
-    answers = db.session.scalars(
-        select(Answer)
+    """A phone's snapshot: the room's shared view (cached per revision, see room.py), then
+    what is the phone's own, read with plain queries (none for a participant just created)."""
+    room = room_view(session_id)
+    conclusion = room["conclusion"]
+    data: dict[str, Any] = {
+        "role": "participant",
+        "server_time": now_iso(),
+        "session": room["session"],
+        "groups": room["groups"],
+        "agenda": room["agenda"],
+        "open_set": room["open_set"],
+        "token": token,
+        "participant": {"pseudonym": "", "group": None},
+        "answers": {},
+        "upvotes": [],
+        "comments": _comments(room["open_question_ids"], participant_id),
+        "conclusion": conclusion,
+        "endorsement": None,
+    }
+    if not new:
+        data["participant"] = _profile(participant_id)
+        data["answers"] = _answers(session_id, participant_id)
+        data["upvotes"] = sorted(
+            db.session.scalars(
+                select(Upvote.answer_id).where(Upvote.participant_id == participant_id)
+            )
+        )
+        if conclusion is not None:
+            data["endorsement"] = endorsements.endorsement_of(participant_id, conclusion["id"])
+    return data
+
+
+def _profile(participant_id: int) -> dict[str, Any]:
+    row = db.session.execute(
+        select(Participant.pseudonym, StakeholderGroup.key)
+        .outerjoin(StakeholderGroup, StakeholderGroup.id == Participant.group_id)
+        .where(Participant.id == participant_id)
+    ).one()
+    return {"pseudonym": row.pseudonym, "group": row.key}
+
+
+def _answers(session_id: int, participant_id: int) -> dict[str, dict[str, Any]]:
+    """``{question id: <answer> without question_id}`` of the participant in this session."""
+    rows = db.session.execute(
+        select(
+            Answer.id,
+            Answer.question_id,
+            Answer.client_id,
+            Answer.value,
+            Answer.text,
+            Answer.updated_at,
+        )
         .join(Question, Question.id == Answer.question_id)
         .join(QuestionSet, QuestionSet.id == Question.question_set_id)
-        .where(Answer.participant_id == participant_id, QuestionSet.session_id == session.id)
+        .where(Answer.participant_id == participant_id, QuestionSet.session_id == session_id)
     )
-    upvotes = db.session.scalars(
-        select(Upvote.answer_id).where(Upvote.participant_id == participant_id)
-    )
-    comments: dict[str, list[dict[str, Any]]] = {}
-    if open_set is not None:
-        rows = load_answer_rows([q.id for q in open_set.questions])
-        for row in sort_comments(rows):
-            mine = row.participant_id == participant_id
-            comments.setdefault(str(row.question_id), []).append(comment_view(row, mine=mine))
     return {
-        "token": token,
-        "participant": {
-            "pseudonym": participant.pseudonym,
-            "group": participant.group.key if participant.group else None,
-        },
-        "answers": {
-            str(a.question_id): {k: v for k, v in answer_view(a).items() if k != "question_id"}
-            for a in answers
-        },
-        "upvotes": sorted(upvotes),
-        "comments": comments,
+        str(row.question_id): {k: v for k, v in answer_view(row).items() if k != "question_id"}
+        for row in rows
     }
+
+
+def _comments(question_ids: list[int], participant_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The visible comments of the open set's questions, in the room's order, ``mine`` set."""
+    comments: dict[str, list[dict[str, Any]]] = {}
+    for row in visible_comment_rows(question_ids):
+        mine = row.participant_id == participant_id
+        comments.setdefault(str(row.question_id), []).append(comment_view(row, mine=mine))
+    return comments
 
 
 def _screen_extras(session: Session) -> dict[str, Any]:
