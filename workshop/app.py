@@ -93,6 +93,9 @@ def init_extensions(app: Flask) -> None:
         ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 20),
         ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 20),
     )
+    from .live.events import register_lean_handlers
+
+    register_lean_handlers(app)
     from . import models  # noqa: F401  (registers every table on the metadata)
     from .models.user import load_user
 
@@ -107,8 +110,12 @@ def _lazy_gettext(text: str) -> str:
 
 
 def select_locale() -> str | None:
-    from flask import current_app
+    """The request's best language; outside a request (a phone's socket event, handled without
+    one: live/events.py), the one its socket was given when it connected (``g.live_locale``)."""
+    from flask import current_app, g, has_request_context
 
+    if not has_request_context():
+        return g.get("live_locale") or None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "fr"
 
 

@@ -5,8 +5,9 @@ then ONE function of :mod:`workshop.services.live` does the work (validate, writ
 publish) and the handler returns the ack. A :class:`ServiceError` becomes ``{"ok": false,
 "error": {...}}``; any other exception is rolled back, logged and acked ``internal``.
 
-What a socket is (its session, role and participant) is kept in the socket's own Flask session
-(Flask-SocketIO keeps one per connection, in the process that holds the socket).
+What a socket is (its session, role, participant and language) is a :class:`SocketState`, kept
+from its connect to its disconnect by the process that holds the socket. The phones' frequent
+events are "lean": handled without a Flask request context (:func:`live_event`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
-from functools import wraps
+from dataclasses import dataclass
 from typing import Any
 
-from flask import request
-from flask import session as socket_session
+from flask import Flask, g, request
+from flask_babel import get_babel
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
@@ -113,12 +114,22 @@ COMMENT_MODERATE = Schema({"answer_id": is_int}, {"hidden": is_bool, "highlighte
 
 # --- the socket's identity ----------------------------------------------------------------------
 
-_STATE_KEY = "live_socket"
+
+@dataclass(frozen=True, slots=True)
+class SocketState:
+    """What an accepted socket is, kept by the process that holds it from its connect to its
+    disconnect (a socket lives in one process; nothing here is shared state)."""
+
+    sid: str
+    session_id: int
+    role: str
+    participant_id: int | None
+    #: The language the socket connected with, for the messages of refusals.
+    locale: str | None
+
+
+_sockets: dict[str, SocketState] = {}
 _rates: dict[str, list[float]] = {}  # sid -> [window start, count]; per connection, not state
-
-
-def _state() -> dict[str, Any] | None:
-    return socket_session.get(_STATE_KEY)
 
 
 def _rate_limited(sid: str) -> bool:
@@ -138,38 +149,85 @@ def _internal_ack() -> dict[str, Any]:
     return ServiceError("internal", _("Le serveur a échoué ; rien n'a été enregistré.")).as_ack()
 
 
+Handler = Callable[[SocketState, dict[str, Any]], dict[str, Any]]
+
+
+def _dispatch(
+    message: str, roles: tuple[str, ...], schema: Schema, fn: Handler, sid: str, args: tuple
+) -> dict[str, Any]:
+    """Payload shape, rate, role, then ``fn(state, payload)``; the ack."""
+    try:
+        state = _sockets.get(sid)
+        if state is None:
+            raise _forbidden()
+        if _rate_limited(sid):
+            raise ServiceError("rate_limited", _("Trop de requêtes ; patientez."))
+        if len(args) > 1:
+            raise _bad_payload(None)
+        payload = schema.validate(args[0] if args else None)
+        if state.role not in roles:
+            raise _forbidden()
+        return {"ok": True, **fn(state, payload)}
+    except ServiceError as exc:
+        return exc.as_ack()
+    except Exception:
+        db.session.rollback()
+        log.exception("live event %s failed", message)
+        return _internal_ack()
+
+
+#: Events handled without a Flask request context (see :func:`register_lean_handlers`).
+_lean: dict[str, Callable[[str, tuple], dict[str, Any]]] = {}
+
+
 def live_event(
-    message: str, roles: tuple[str, ...], schema: Schema
-) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    message: str, roles: tuple[str, ...], schema: Schema, *, lean: bool = False
+) -> Callable[[Handler], Handler]:
     """Register ``fn(state, payload) -> result`` as the handler of ``message``: payload shape,
-    rate, role, then the call; returns the ack."""
+    rate, role, then the call; returns the ack.
 
-    def decorator(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-        @wraps(fn)
-        def handler(data: Any = None, *extra: Any) -> dict[str, Any]:
-            try:
-                state = _state()
-                if state is None:
-                    raise _forbidden()
-                if _rate_limited(request.sid):  # type: ignore[attr-defined]
-                    raise ServiceError("rate_limited", _("Trop de requêtes ; patientez."))
-                if extra:
-                    raise _bad_payload(None)
-                payload = schema.validate(data)
-                if state["role"] not in roles:
-                    raise _forbidden()
-                return {"ok": True, **fn(state, payload)}
-            except ServiceError as exc:
-                return exc.as_ack()
-            except Exception:
-                db.session.rollback()
-                log.exception("live event %s failed", message)
-                return _internal_ack()
+    ``lean``: the phones' frequent events (answers, upvotes…). Flask-SocketIO runs every event
+    in a Flask request context with the socket's session, rebuilt per event — a sixth of the
+    server's work at 1,000 phones answering (docs/performance.md). A lean handler is attached
+    to the Socket.IO server directly and runs in an app context only: it reads nothing from
+    the request (its socket's identity and language are in :class:`SocketState`), so its
+    services must not either."""
 
-        socketio.on(message)(handler)
-        return handler
+    def decorator(fn: Handler) -> Handler:
+        def run(sid: str, args: tuple) -> dict[str, Any]:
+            return _dispatch(message, roles, schema, fn, sid, args)
+
+        if lean:
+            _lean[message] = run
+        else:
+
+            def handler(*args: Any) -> dict[str, Any]:
+                return run(request.sid, args)  # type: ignore[attr-defined]
+
+            handler.__name__ = handler.__qualname__ = fn.__name__
+            socketio.on(message)(handler)
+        return fn
 
     return decorator
+
+
+def register_lean_handlers(app: Flask) -> None:
+    """Attach the lean handlers (and the disconnect) to ``app``'s Socket.IO server; called by
+    the app factory after ``socketio.init_app``."""
+    server = socketio.server
+
+    def bind(run: Callable[[str, tuple], Any]) -> Callable[..., Any]:
+        def handler(sid: str, *args: Any) -> Any:
+            state = _sockets.get(sid)
+            with app.app_context():
+                g.live_locale = state.locale if state else None
+                return run(sid, args)
+
+        return handler
+
+    for message, run in _lean.items():
+        server.on(message, bind(run))
+    server.on("disconnect", bind(_on_disconnect))
 
 
 # --- connection ---------------------------------------------------------------------------------
@@ -204,7 +262,11 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(error["message"], error) from None
     try:
         snapshot = live.snapshot(
-            joined.role, joined.session_id, participant_id=joined.participant_id, token=joined.token
+            joined.role,
+            joined.session_id,
+            participant_id=joined.participant_id,
+            token=joined.token,
+            new_participant=joined.new_participant,
         )
     except Exception:
         db.session.rollback()
@@ -213,11 +275,12 @@ def on_connect(auth: Any = None) -> None:
         error = _internal_ack()["error"]
         raise ConnectionRefusedError(error["message"], error) from None
     _join_rooms(joined)
-    socket_session[_STATE_KEY] = {
-        "session_id": joined.session_id,
-        "role": joined.role,
-        "participant_id": joined.participant_id,
-    }
+    # The selector itself, not get_locale(): that one is cached on ``g``, which a request
+    # context shares with an app context already pushed (the tests').
+    locale = get_babel().locale_selector()
+    _sockets[sid] = SocketState(
+        sid, joined.session_id, joined.role, joined.participant_id, locale or None
+    )
     emit("snapshot", snapshot)
 
 
@@ -237,26 +300,26 @@ def _join_rooms(joined: live.Joined) -> None:
         join_room(live.publish.console_room(session_id))
 
 
-def on_disconnect(reason: Any = None) -> None:
-    """Any client leaves. Its connection row is deleted; a phone leaving updates the console's
-    ``counters``."""
-    sid: str = request.sid  # type: ignore[attr-defined]
+def _on_disconnect(sid: str, args: tuple = ()) -> None:
+    """Any client leaves (``args``: python-socketio's reason). Its connection row is deleted;
+    a phone leaving updates the console's ``counters``."""
     _rates.pop(sid, None)
+    _sockets.pop(sid, None)
     try:
         live.disconnect(sid)
     except Exception:
+        db.session.rollback()
         log.exception("live disconnect failed")
 
 
 socketio.on("connect")(on_connect)
-socketio.on("disconnect")(on_disconnect)
 
 
 # --- participant --------------------------------------------------------------------------------
 
 
-@live_event("answer", (PARTICIPANT,), ANSWER)
-def on_answer(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+@live_event("answer", (PARTICIPANT,), ANSWER, lean=True)
+def on_answer(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """A phone answers a question of the open set.
 
     Ack: ``{"answer": <stored answer>}``. Broadcasts (after the commit, not for a resend):
@@ -264,35 +327,36 @@ def on_answer(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     text changed), ``results`` and ``counters``.
     """
     answer = live.writer.submit_answer(
-        state["session_id"],
-        state["participant_id"],
+        state.session_id,
+        state.participant_id,
         client_id=payload["client_id"],
         question_id=payload["question_id"],
         value=payload["value"],
         text=payload.get("text"),
-        origin_sid=request.sid,  # type: ignore[attr-defined]
+        origin_sid=state.sid,
+        locale=state.locale,
     )
     return {"answer": answer}
 
 
-@live_event("upvote", (PARTICIPANT,), UPVOTE)
-def on_upvote(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+@live_event("upvote", (PARTICIPANT,), UPVOTE, lean=True)
+def on_upvote(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """A phone upvotes (``up``) or takes back its upvote on another participant's comment.
 
     Ack: ``{"answer_id", "up", "upvotes"}``. Broadcasts ``comment`` (new count) when it changed,
     and coalesced ``results``.
     """
     return live.writer.submit_upvote(
-        state["session_id"], state["participant_id"], payload["answer_id"], payload["up"]
+        state.session_id, state.participant_id, payload["answer_id"], payload["up"], state.locale
     )
 
 
-@live_event("profile", (PARTICIPANT,), PROFILE)
-def on_profile(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+@live_event("profile", (PARTICIPANT,), PROFILE, lean=True)
+def on_profile(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """A phone sets its pseudonym and stakeholder group. Ack: ``{"participant": {...}}``.
     Broadcasts nothing."""
     participant = live.set_profile(
-        state["session_id"], state["participant_id"], payload["pseudonym"], payload["group"]
+        state.session_id, state.participant_id, payload["pseudonym"], payload["group"]
     )
     return {"participant": participant}
 
@@ -301,48 +365,48 @@ def on_profile(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]
 
 
 @live_event("agenda_goto", (CONSOLE,), AGENDA_GOTO)
-def on_agenda_goto(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_agenda_goto(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console starts the agenda item at ``position``. Ack ``{"agenda"}``; broadcasts
     ``agenda`` to ``session:<id>``."""
-    return {"agenda": live.agenda_goto(state["session_id"], payload["position"])}
+    return {"agenda": live.agenda_goto(state.session_id, payload["position"])}
 
 
 @live_event("agenda_next", (CONSOLE,), AGENDA_NEXT)
-def on_agenda_next(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_agenda_next(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console moves to the next agenda item (after the last: the session ends). Ack
     ``{"agenda"}``; broadcasts ``agenda`` to ``session:<id>``."""
-    return {"agenda": live.agenda_next(state["session_id"])}
+    return {"agenda": live.agenda_next(state.session_id)}
 
 
 @live_event("set_open", (CONSOLE,), SET_ID)
-def on_set_open(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_set_open(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console opens a set on the phones (another open set closes). Ack ``{"set"}``;
     broadcasts ``question_set`` (each set that changed) to ``session:<id>``."""
-    return {"set": live.open_set(state["session_id"], payload["set_id"])}
+    return {"set": live.open_set(state.session_id, payload["set_id"])}
 
 
 @live_event("set_close", (CONSOLE,), SET_ID)
-def on_set_close(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_set_close(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console closes a set. Ack ``{"set"}``; broadcasts ``question_set`` to
     ``session:<id>``."""
-    return {"set": live.close_set(state["session_id"], payload["set_id"])}
+    return {"set": live.close_set(state.session_id, payload["set_id"])}
 
 
 @live_event("set_reveal", (CONSOLE,), SET_REVEAL)
-def on_set_reveal(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_set_reveal(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console shows or hides a set's results on the projector. Ack ``{"set"}``; broadcasts
     ``question_set`` to ``session:<id>`` and, when shown, ``results`` to the screen at once."""
-    set_view = live.reveal_set(state["session_id"], payload["set_id"], payload["revealed"])
+    set_view = live.reveal_set(state.session_id, payload["set_id"], payload["revealed"])
     return {"set": set_view}
 
 
 @live_event("comment_moderate", (CONSOLE,), COMMENT_MODERATE)
-def on_comment_moderate(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_comment_moderate(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console hides / shows or highlights a comment. Ack ``{"comment"}`` (with
     ``hidden``) at once; the change reaches every client in the next coalesced ``comments``
     batch (console: with ``hidden``; phones and screen: in ``removed`` while hidden)."""
     comment = live.moderate_comment(
-        state["session_id"],
+        state.session_id,
         payload["answer_id"],
         hidden=payload.get("hidden"),
         highlighted=payload.get("highlighted"),
@@ -361,11 +425,11 @@ SET_FOCUS = Schema({"set_id": is_int, "question_id": is_opt_int})
 
 
 @live_event("set_focus", (CONSOLE,), SET_FOCUS)
-def on_set_focus(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_set_focus(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console shows one question of a set on the projector (``question_id``), or the whole
     set (``null``). Ack ``{"set"}``; broadcasts ``question_set`` to ``session:<id>`` when the
     focus changed."""
-    set_view = control.focus_set(state["session_id"], payload["set_id"], payload["question_id"])
+    set_view = control.focus_set(state.session_id, payload["set_id"], payload["question_id"])
     return {"set": set_view}
 
 
@@ -383,8 +447,8 @@ CONCLUSION_ID = Schema({"conclusion_id": is_int})
 CONCLUSION_REVEAL = Schema({"conclusion_id": is_int, "revealed": is_bool})
 
 
-@live_event("endorse", (PARTICIPANT,), ENDORSE)
-def on_endorse(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+@live_event("endorse", (PARTICIPANT,), ENDORSE, lean=True)
+def on_endorse(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """A phone says « d'accord / à amender / pas d'accord » on the conclusion put to the room.
 
     Ack: ``{"endorsement": <stored endorsement>}``. Broadcasts (after the commit, not for a
@@ -392,38 +456,38 @@ def on_endorse(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]
     (``conclusion`` to the console, and to the screen while revealed).
     """
     endorsement = endorsements.record_endorsement(
-        state["session_id"],
-        state["participant_id"],
+        state.session_id,
+        state.participant_id,
         client_id=payload["client_id"],
         conclusion_id=payload["conclusion_id"],
         choice=payload["choice"],
         amendment=payload["amendment"],
-        origin_sid=request.sid,  # type: ignore[attr-defined]
+        origin_sid=state.sid,
     )
     return {"endorsement": endorsement}
 
 
 @live_event("conclusion_put", (CONSOLE,), CONCLUSION_ID)
-def on_conclusion_put(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_conclusion_put(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console puts a conclusion to the room (another open vote closes). Ack
     ``{"conclusion"}`` (with tally); broadcasts ``conclusion`` (each one that changed)."""
-    conclusion = endorsements.put_conclusion(state["session_id"], payload["conclusion_id"])
+    conclusion = endorsements.put_conclusion(state.session_id, payload["conclusion_id"])
     return {"conclusion": conclusion}
 
 
 @live_event("conclusion_close", (CONSOLE,), CONCLUSION_ID)
-def on_conclusion_close(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_conclusion_close(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console closes the vote on a conclusion. Ack ``{"conclusion"}``; broadcasts
     ``conclusion``."""
-    conclusion = endorsements.close_conclusion(state["session_id"], payload["conclusion_id"])
+    conclusion = endorsements.close_conclusion(state.session_id, payload["conclusion_id"])
     return {"conclusion": conclusion}
 
 
 @live_event("conclusion_reveal", (CONSOLE,), CONCLUSION_REVEAL)
-def on_conclusion_reveal(state: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+def on_conclusion_reveal(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console shows or hides a conclusion's tally on the projector (showing one hides the
     others). Ack ``{"conclusion"}``; broadcasts ``conclusion`` (each one that changed)."""
     conclusion = endorsements.reveal_conclusion(
-        state["session_id"], payload["conclusion_id"], payload["revealed"]
+        state.session_id, payload["conclusion_id"], payload["revealed"]
     )
     return {"conclusion": conclusion}

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from flask import has_request_context
+from flask import has_app_context
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -60,8 +60,8 @@ MARKUP_RE = re.compile(r"<[A-Za-z/!]")
 
 
 def _(message: str, **params: Any) -> str:
-    """Translated in a request (page or socket), the French msgid elsewhere (CLI, scripts)."""
-    if has_request_context():
+    """Translated (a request's or a socket's language), the French msgid outside an app."""
+    if has_app_context():
         return gettext(message, **params)
     return message % params if params else message
 

@@ -28,8 +28,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app, session
-from flask_babel import get_locale
+from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -44,8 +43,6 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 500
 #: The outcome of a request the writer could not commit (the handler acks ``internal``).
 INTERNAL = object()
-#: Where a socket's locale is kept in its Flask-SocketIO session.
-_LOCALE_KEY = "live_locale"
 #: The key of the app's writer in ``app.extensions``.
 EXTENSION_KEY = "live_group_writer"
 
@@ -222,16 +219,6 @@ def _internal() -> ServiceError:
     return ServiceError("internal", _("Le serveur a échoué ; rien n'a été enregistré."))
 
 
-def _locale() -> str | None:
-    """The handler's locale, kept in the socket's session (parsing it per event costs more
-    than writing the answer)."""
-    locale = session.get(_LOCALE_KEY)
-    if locale is None:
-        current = get_locale()
-        locale = session[_LOCALE_KEY] = str(current) if current is not None else ""
-    return locale or None
-
-
 def writer_of(app: Flask) -> GroupWriter:
     """The app's writer (created on first use)."""
     writer = app.extensions.get(EXTENSION_KEY)
@@ -249,13 +236,13 @@ def submit_answer(
     value: Any,
     text: str | None,
     origin_sid: str | None = None,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     """Store an answer through the group commit (docs/protocol.md, ``answer``), publish its
-    change once committed; the stored answer. Same rules as :func:`answers.record_answer`."""
+    change once committed; the stored answer. Same rules as :func:`answers.record_answer`.
+    ``locale``: the socket's, for the messages of refusals (the writer has no request)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    request = AnswerRequest(
-        session_id, participant_id, client_id, question_id, value, text, _locale()
-    )
+    request = AnswerRequest(session_id, participant_id, client_id, question_id, value, text, locale)
     outcome: AnswerOutcome = writer_of(app).submit(request)
     if isinstance(outcome, ServiceError):
         raise outcome
@@ -265,11 +252,13 @@ def submit_answer(
     return stored
 
 
-def submit_upvote(session_id: int, participant_id: int, answer_id: int, up: bool) -> dict[str, Any]:
+def submit_upvote(
+    session_id: int, participant_id: int, answer_id: int, up: bool, locale: str | None = None
+) -> dict[str, Any]:
     """Give or take back an upvote through the group commit; ``{"answer_id", "up",
     "upvotes"}`` once committed. Same rules as :func:`answers.upvote`."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    request = UpvoteRequest(session_id, participant_id, answer_id, up, _locale())
+    request = UpvoteRequest(session_id, participant_id, answer_id, up, locale)
     outcome = writer_of(app).submit(request)
     if isinstance(outcome, ServiceError):
         raise outcome
