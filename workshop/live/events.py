@@ -267,6 +267,7 @@ def on_connect(auth: Any = None) -> None:
             participant_id=joined.participant_id,
             token=joined.token,
             new_participant=joined.new_participant,
+            revision=joined.revision,
         )
     except Exception:
         db.session.rollback()

@@ -18,7 +18,7 @@ from typing import Any
 from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
@@ -126,14 +126,8 @@ def load_questions(
     if missing:
         _cache_questions(missing, cache)
     set_ids = {cache[q].set_id for q in wanted if q in cache}
-    sets = {
-        row.id: row
-        for row in db.session.execute(
-            select(QuestionSet.id, QuestionSet.state, QuestionSet.opened_at).where(
-                QuestionSet.id.in_(set_ids)
-            )
-        )
-    }
+    conn = db.session.connection()
+    sets = {row.id: row for row in conn.execute(_SET_STATES, {"ids": list(set_ids)})}
     stale = {
         q
         for q in wanted
@@ -186,13 +180,10 @@ def write_answers(
     question_ids = {r.question_id for r in requests}
     questions = load_questions(question_ids, questions_cache)
     participant_ids = {r.participant_id for r in requests}
+    params = {"pids": list(participant_ids), "qids": list(question_ids)}
     stored: dict[tuple[int, int], _Row] = {
         (row.participant_id, row.question_id): _Row(*row)
-        for row in db.session.execute(
-            select(*_ROW_COLUMNS).where(
-                Answer.participant_id.in_(participant_ids), Answer.question_id.in_(question_ids)
-            )
-        )
+        for row in db.session.connection().execute(_STORED_ANSWERS, params)
     }
     now = datetime.now(UTC)
     applied: list[tuple[_Row, SimpleNamespace, bool] | ServiceError | dict[str, Any]] = []
@@ -228,7 +219,7 @@ def write_answers(
         row.dirty = True
         applied.append((row, row.view(), old_text != text))
     if drop_upvotes:
-        db.session.execute(delete(Upvote).where(Upvote.answer_id.in_(drop_upvotes)))
+        db.session.connection().execute(_DROP_UPVOTES, {"ids": list(drop_upvotes)})
     _save(stored.values())
     outcomes: list[AnswerOutcome] = []
     for request, item in zip(requests, applied, strict=True):
@@ -251,17 +242,43 @@ def write_answers(
     return outcomes
 
 
-_ROW_COLUMNS = (
-    Answer.id,
-    Answer.participant_id,
-    Answer.question_id,
-    Answer.client_id,
-    Answer.value,
-    Answer.text,
-    Answer.hidden,
-    Answer.highlighted,
-    Answer.created_at,
-    Answer.updated_at,
+# Prepared statements of the write path (built once: their compiled form and cache key are
+# reused), on the tables, not the ORM classes: plain rows in, plain rows out.
+_ANSWER = Answer.__table__
+_SETS = QuestionSet.__table__
+_SET_STATES = select(_SETS.c.id, _SETS.c.state, _SETS.c.opened_at).where(
+    _SETS.c.id.in_(bindparam("ids", expanding=True))
+)
+_STORED_ANSWERS = select(
+    _ANSWER.c.id,
+    _ANSWER.c.participant_id,
+    _ANSWER.c.question_id,
+    _ANSWER.c.client_id,
+    _ANSWER.c.value,
+    _ANSWER.c.text,
+    _ANSWER.c.hidden,
+    _ANSWER.c.highlighted,
+    _ANSWER.c.created_at,
+    _ANSWER.c.updated_at,
+).where(
+    _ANSWER.c.participant_id.in_(bindparam("pids", expanding=True)),
+    _ANSWER.c.question_id.in_(bindparam("qids", expanding=True)),
+)
+_DROP_UPVOTES = delete(Upvote.__table__).where(
+    Upvote.__table__.c.answer_id.in_(bindparam("ids", expanding=True))
+)
+_INSERT_ONE = insert(_ANSWER).returning(_ANSWER.c.id)
+_INSERT_MANY = insert(_ANSWER).returning(_ANSWER.c.id, sort_by_parameter_order=True)
+_UPDATE = (
+    update(_ANSWER)
+    .where(_ANSWER.c.id == bindparam("answer_id"))
+    .values(
+        client_id=bindparam("new_client_id"),
+        value=bindparam("new_value"),
+        text=bindparam("new_text"),
+        highlighted=bindparam("new_highlighted"),
+        updated_at=bindparam("new_updated_at"),
+    )
 )
 
 
@@ -309,27 +326,28 @@ class _Row:
 
 
 def _save(rows: Iterable[_Row]) -> None:
-    """One bulk ``INSERT`` (ids read back in order) and one bulk ``UPDATE`` by primary key."""
+    """The new answers in one ``INSERT`` (ids read back in order), the replaced ones in one
+    executemany ``UPDATE`` by primary key."""
+    conn = db.session.connection()
     new = [row for row in rows if row.dirty and row.id is None]
     changed = [row for row in rows if row.dirty and row.id is not None]
-    if new:
-        ids = db.session.scalars(
-            insert(Answer).returning(Answer.id, sort_by_parameter_order=True),
-            [row.values() for row in new],
-        ).all()
+    if len(new) == 1:
+        new[0].id = conn.execute(_INSERT_ONE, new[0].values()).scalar_one()
+    elif new:
+        ids = conn.execute(_INSERT_MANY, [row.values() for row in new]).scalars().all()
         for row, answer_id in zip(new, ids, strict=True):
             row.id = answer_id
     if changed:
-        db.session.execute(
-            update(Answer),
+        conn.execute(
+            _UPDATE,
             [
                 {
-                    "id": row.id,
-                    "client_id": row.client_id,
-                    "value": row.value,
-                    "text": row.text,
-                    "highlighted": row.highlighted,
-                    "updated_at": row.updated_at,
+                    "answer_id": row.id,
+                    "new_client_id": row.client_id,
+                    "new_value": row.value,
+                    "new_text": row.text,
+                    "new_highlighted": row.highlighted,
+                    "new_updated_at": row.updated_at,
                 }
                 for row in changed
             ],

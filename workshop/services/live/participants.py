@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from ...extensions import db
 from ...live import tokens
@@ -31,6 +31,7 @@ class Joined:
     participant_id: int | None = None
     token: str | None = None  # the participant's signed token
     new_participant: bool = False  # created by this connection
+    revision: int | None = None  # the session's live_revision when it was accepted
 
 
 def find_session(code: str) -> Session:
@@ -42,6 +43,23 @@ def find_session(code: str) -> Session:
 
 def _unknown_session() -> ServiceError:
     return ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
+
+
+# Built once: a statement object reused keeps its compiled form and cache key.
+_SESSION = Session.__table__
+_PARTICIPANT = Participant.__table__
+_SESSION_BY_CODE = select(_SESSION.c.id, _SESSION.c.live_revision).where(
+    _SESSION.c.code == bindparam("code")
+)
+_PARTICIPANT_BY_TOKEN = select(_PARTICIPANT.c.id, _PARTICIPANT.c.session_id).where(
+    _PARTICIPANT.c.token == bindparam("token")
+)
+_TOUCH_PARTICIPANT = (
+    update(_PARTICIPANT)
+    .where(_PARTICIPANT.c.id == bindparam("pid"))
+    .values(last_seen_at=bindparam("seen"))
+)
+_NEW_PARTICIPANT = insert(_PARTICIPANT).returning(_PARTICIPANT.c.id)
 
 
 def connect(
@@ -56,21 +74,22 @@ def connect(
     the first valid of ``signed_tokens``), record the connection. Commits once.
 
     This runs for every phone that (re)connects — thousands within a minute in a big room — so
-    it uses plain statements (no ORM objects): one to find the session, one or two for the
-    participant, one for the connection row."""
+    it runs prepared statements on the session's connection (no ORM objects): one to find the
+    session (with its revision, for the snapshot), one or two for the participant, one for the
+    connection row."""
     if role not in ROLES:
         raise ServiceError("bad_payload", _("Rôle inconnu."), field="role")
     try:
-        session_id = db.session.scalar(
-            select(Session.id).where(Session.code == normalise_code(code))
-        )
-        if session_id is None:
+        conn = db.session.connection()
+        found_session = conn.execute(_SESSION_BY_CODE, {"code": normalise_code(code)}).first()
+        if found_session is None:
             raise _unknown_session()
+        session_id, revision = found_session
         if role == "console" and not can_facilitate:
             raise ServiceError(
                 "forbidden", _("La console est réservée aux animateurs et organisateurs.")
             )
-        found = _find_or_create(session_id, signed_tokens) if role == "participant" else None
+        found = _find_or_create(conn, session_id, signed_tokens) if role == "participant" else None
         presence.add(sid, session_id, role, found[0] if found else None)
         db.session.commit()
     except Exception:
@@ -79,12 +98,12 @@ def connect(
     if found is not None:
         participant_id, token, new = found
         pusher.mark(session_id)
-        return Joined(session_id, role, participant_id, tokens.sign(token), new)
-    return Joined(session_id, role)
+        return Joined(session_id, role, participant_id, tokens.sign(token), new, revision)
+    return Joined(session_id, role, revision=revision)
 
 
 def _find_or_create(
-    session_id: int, signed_tokens: tuple[str | None, ...]
+    conn: Any, session_id: int, signed_tokens: tuple[str | None, ...]
 ) -> tuple[int, str, bool]:
     """``(participant id, token, created)`` of the first valid token; a token unknown here is
     adopted (the page may have minted it), unless another session's participant holds it."""
@@ -93,27 +112,19 @@ def _find_or_create(
         token = tokens.unsign(signed)
         if token is None:
             continue
-        row = db.session.execute(
-            select(Participant.id, Participant.session_id).where(Participant.token == token)
-        ).first()
+        row = conn.execute(_PARTICIPANT_BY_TOKEN, {"token": token}).first()
         if row is not None and row.session_id == session_id:
-            db.session.execute(
-                update(Participant).where(Participant.id == row.id).values(last_seen_at=now)
-            )
+            conn.execute(_TOUCH_PARTICIPANT, {"pid": row.id, "seen": now})
             return row.id, token, False
         if row is None:
-            return _new_participant(session_id, token, now), token, True
+            return _new_participant(conn, session_id, token, now), token, True
     token = tokens.new_token()
-    return _new_participant(session_id, token, now), token, True
+    return _new_participant(conn, session_id, token, now), token, True
 
 
-def _new_participant(session_id: int, token: str, now: datetime) -> int:
-    stmt = (
-        insert(Participant)
-        .values(session_id=session_id, token=token, created_at=now, last_seen_at=now)
-        .returning(Participant.id)
-    )
-    return db.session.execute(stmt).scalar_one()
+def _new_participant(conn: Any, session_id: int, token: str, now: datetime) -> int:
+    values = {"session_id": session_id, "token": token, "created_at": now, "last_seen_at": now}
+    return conn.execute(_NEW_PARTICIPANT, values).scalar_one()
 
 
 def disconnect(sid: str) -> None:

@@ -22,6 +22,7 @@ Clocks: heartbeats are written and compared in the servers' UTC time; hosts need
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -32,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from ...extensions import db, socketio
 from ...models import Answer, Participant, Question, QuestionSet, Session
@@ -67,18 +68,33 @@ def stale_before(now: datetime | None = None) -> datetime:
     return now - timedelta(seconds=STALE_AFTER_BEATS * interval())
 
 
-def _upsert(model: Any, values: dict[str, Any], key: str, changes: dict[str, Any]) -> None:
-    """``INSERT … ON CONFLICT (key) DO UPDATE SET changes`` in one statement (not committed)."""
-    dialect = db.engine.dialect.name
+@functools.cache
+def _upsert_statement(table_name: str, dialect: str, key: str, changes: tuple[str, ...]) -> Any:
+    """``INSERT … ON CONFLICT (key) DO UPDATE SET`` each of ``changes`` to the inserted value,
+    built once per dialect (its values are given when executed)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
+    else:
         from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - workshop runs on SQLite and PostgreSQL
+    table = db.metadata.tables[table_name]
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c[key]], set_={name: stmt.excluded[name] for name in changes}
+    )
+
+
+def _upsert(model: Any, values: dict[str, Any], key: str, changes: tuple[str, ...]) -> None:
+    """Insert ``values`` or, when a row has the same ``key``, update its ``changes`` (one
+    statement, not committed)."""
+    dialect = db.engine.dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - SQLite and PostgreSQL only
         db.session.merge(model(**values))
         return
-    stmt = insert(model).values(**values)
-    db.session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=changes))
+    stmt = _upsert_statement(model.__tablename__, dialect, key, changes)
+    db.session.connection().execute(stmt, values)
+
+
+_CONNECTION_CHANGES = ("session_id", "role", "participant_id", "server_id", "connected_at")
 
 
 def _merge_row(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
@@ -91,8 +107,7 @@ def _merge_row(sid: str, session_id: int, role: str, participant_id: int | None)
         "server_id": SERVER_ID,
         "connected_at": datetime.now(UTC),
     }
-    changes = {k: v for k, v in values.items() if k != "sid"}
-    _upsert(LiveConnection, values, "sid", changes)
+    _upsert(LiveConnection, values, "sid", _CONNECTION_CHANGES)
 
 
 def add(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
@@ -103,11 +118,18 @@ def add(sid: str, session_id: int, role: str, participant_id: int | None) -> Non
     _start_heartbeat()
 
 
+_CONNECTIONS = LiveConnection.__table__
+_DELETE_CONNECTION = (
+    delete(_CONNECTIONS)
+    .where(_CONNECTIONS.c.sid == bindparam("sid"))
+    .returning(_CONNECTIONS.c.session_id)
+)
+
+
 def remove(sid: str) -> int | None:
     """Forget a socket (the caller commits); its session id, or None if unknown."""
     _registry().pop(sid, None)
-    stmt = delete(LiveConnection).where(LiveConnection.sid == sid)
-    return db.session.execute(stmt.returning(LiveConnection.session_id)).scalar()
+    return db.session.connection().execute(_DELETE_CONNECTION, {"sid": sid}).scalar()
 
 
 def clear_server(server_id: str) -> int:
@@ -168,7 +190,7 @@ def _beat_if_due() -> None:
 def _upsert_beat(now: datetime) -> None:
     """Insert or update this process's heartbeat row (not committed), race-free."""
     values = {"server_id": SERVER_ID, "started_at": now, "heartbeat_at": now}
-    _upsert(LiveServer, values, "server_id", {"heartbeat_at": now})
+    _upsert(LiveServer, values, "server_id", ("heartbeat_at",))
 
 
 def _write_beat(now: datetime | None = None) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...extensions import db
 from ...models import Session
@@ -33,15 +33,22 @@ _cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
+_REVISION = select(Session.__table__.c.live_revision).where(
+    Session.__table__.c.id == bindparam("id")
+)
+
+
 def revision(session_id: int) -> int | None:
     """The session's ``live_revision``, or None when it no longer exists."""
-    return db.session.scalar(select(Session.live_revision).where(Session.id == session_id))
+    return db.session.connection().execute(_REVISION, {"id": session_id}).scalar()
 
 
-def room_view(session_id: int) -> dict[str, Any]:
-    """``{"session", "groups", "agenda", "open_set", "conclusion", "open_question_ids"}`` as of
-    now (shared, never to be modified by the caller). Raises LookupError for an unknown id."""
-    current = revision(session_id)
+def room_view(session_id: int, known_revision: int | None = None) -> dict[str, Any]:
+    """``{"session", "groups", "agenda", "open_set", "conclusion", "open_question_ids"}``
+    (shared, never to be modified by the caller) as of ``known_revision`` — read by the caller
+    in the transaction that accepted the socket, before it joined its rooms, so that any later
+    change reaches it as a broadcast — or as of now. LookupError for an unknown id."""
+    current = revision(session_id) if known_revision is None else known_revision
     if current is None:
         raise LookupError(session_id)
     key = (session_id, current, str(get_locale() or ""), _url_base(), str(db.engine.url))

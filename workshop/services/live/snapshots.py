@@ -61,11 +61,13 @@ def snapshot(
     participant_id: int | None = None,
     token: str | None = None,
     new_participant: bool = False,
+    revision: int | None = None,
 ) -> dict[str, Any]:
     """The full state a socket of ``role`` needs. ``new_participant``: the participant was
-    created by this connection, so it has no answers, upvotes, endorsement or profile yet."""
+    created by this connection, so it has no answers, upvotes, endorsement or profile yet.
+    ``revision``: the session's ``live_revision`` read when the socket was accepted."""
     if role == "participant" and participant_id is not None:
-        return _participant_snapshot(session_id, participant_id, token, new_participant)
+        return _participant_snapshot(session_id, participant_id, token, new_participant, revision)
     session = db.session.get(Session, session_id)
     assert session is not None  # noqa: S101  (the socket was accepted into it)
     open_set = current_set(session)
@@ -87,11 +89,11 @@ def snapshot(
 
 
 def _participant_snapshot(
-    session_id: int, participant_id: int, token: str | None, new: bool
+    session_id: int, participant_id: int, token: str | None, new: bool, revision: int | None
 ) -> dict[str, Any]:
     """A phone's snapshot: the room's shared view (cached per revision, see room.py), then
     what is the phone's own, read with plain queries (none for a participant just created)."""
-    room = room_view(session_id)
+    room = room_view(session_id, revision)
     conclusion = room["conclusion"]
     data: dict[str, Any] = {
         "role": "participant",
