@@ -57,6 +57,9 @@ class Defaults:
     RESULTS_PUSH_INTERVAL = 0.3
     # Comment changes: one batched `comments` event per session at most every this many seconds.
     COMMENTS_PUSH_INTERVAL = 0.5
+    # Group commit: a batch of fewer than 16 answers waits this many seconds for more
+    # (services/live/writer.py); each commit then carries several answers at a steady rate.
+    GROUP_COMMIT_WINDOW = 0.005
     # Broadcasts to more sockets than this yield between slices of this many sockets
     # (workshop/socket_manager.py).
     SOCKETIO_EMIT_SLICE = 200

@@ -272,3 +272,21 @@ def test_cached_questions_are_read_again_when_their_set_reopens(app, session, qs
     live.open_set(session.id, qset.id)
     _, (job,) = batch(app, ask(session, phones[0], q["choice"], 3, "client-four"), group=group)
     assert job.outcome[0]["value"] == 3
+
+
+def test_sockets_leaving_together_are_one_commit(app, session, q, phones, commits):
+    """Disconnects go through the group commit: one transaction for the batch, each phone's
+    row gone, the console's counters marked once per phone's session, unknown sids harmless."""
+    from workshop.models.live import LiveConnection
+    from workshop.services.live.writer import DisconnectRequest
+
+    live.connect(session.code, "screen", sid="sid-screen")
+    requests = [DisconnectRequest(f"sid-{n}") for n in range(3)]
+    requests += [DisconnectRequest("sid-screen"), DisconnectRequest("sid-unknown")]
+    answer = ask(session, phones[0], q["choice"], 1, "client-mixed")
+    before = commits["n"]
+    group, jobs = batch(app, *requests[:2], answer, *requests[2:])
+    assert commits["n"] == before + 1
+    assert all(job.outcome is True for job in jobs if isinstance(job.request, DisconnectRequest))
+    assert jobs[2].outcome[0]["value"] == 1  # the answer in the middle, written as usual
+    assert db.session.scalar(select(func.count()).select_from(LiveConnection)) == 0

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, has_request_context
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -357,11 +357,17 @@ def _save(rows: Iterable[_Row]) -> None:
 @contextmanager
 def in_locale(locale: str | None) -> Iterator[None]:
     """Messages in ``locale`` (e.g. a handler's, in the writer); None: the request's, or the
-    app's default outside a request."""
+    app's default outside a request. Free when that is already the current one (the writer
+    runs this per request of a batch)."""
     if locale is None and has_request_context():
         yield
         return
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    wanted = locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    current = get_locale()
+    if current is not None and str(current) == wanted:
+        yield
+        return
+    with force_locale(wanted):
         yield
 
 

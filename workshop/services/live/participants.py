@@ -15,7 +15,7 @@ from ...live import tokens
 from ...models import Participant, Session, StakeholderGroup
 from ...models.session import normalise_code
 from ..errors import ServiceError
-from . import presence
+from . import presence, writer
 from .publish import pusher
 from .validation import check_text
 
@@ -128,15 +128,11 @@ def _new_participant(conn: Any, session_id: int, token: str, now: datetime) -> i
 
 
 def disconnect(sid: str) -> None:
-    """Forget a socket; counters pushed when it was somebody's. Commits once."""
-    try:
-        session_id = presence.remove(sid)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    if session_id is not None:
-        pusher.mark(session_id)
+    """Forget a socket: its connection row is deleted through the group commit, with the other
+    sockets leaving at that moment (returns once committed); the console's counters are pushed
+    when it was a phone's."""
+    presence.forget(sid)
+    writer.submit_disconnect(sid)
 
 
 def set_profile(

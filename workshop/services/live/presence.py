@@ -119,17 +119,23 @@ def add(sid: str, session_id: int, role: str, participant_id: int | None) -> Non
 
 
 _CONNECTIONS = LiveConnection.__table__
-_DELETE_CONNECTION = (
+_DELETE_CONNECTIONS = (
     delete(_CONNECTIONS)
-    .where(_CONNECTIONS.c.sid == bindparam("sid"))
-    .returning(_CONNECTIONS.c.session_id)
+    .where(_CONNECTIONS.c.sid.in_(bindparam("sids", expanding=True)))
+    .returning(_CONNECTIONS.c.sid, _CONNECTIONS.c.session_id, _CONNECTIONS.c.role)
 )
 
 
-def remove(sid: str) -> int | None:
-    """Forget a socket (the caller commits); its session id, or None if unknown."""
+def forget(sid: str) -> None:
+    """This process no longer holds ``sid`` (its row is deleted by :func:`remove_rows`)."""
     _registry().pop(sid, None)
-    return db.session.connection().execute(_DELETE_CONNECTION, {"sid": sid}).scalar()
+
+
+def remove_rows(sids: list[str]) -> dict[str, int | None]:
+    """Delete the rows of these sockets (the caller commits): ``{sid: session id}`` for the
+    phones' sockets among them, ``{sid: None}`` for the others found."""
+    rows = db.session.connection().execute(_DELETE_CONNECTIONS, {"sids": sids})
+    return {sid: (session_id if role == "participant" else None) for sid, session_id, role in rows}
 
 
 def clear_server(server_id: str) -> int:

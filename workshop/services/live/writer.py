@@ -34,13 +34,16 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db, socketio
 from ..errors import ServiceError
-from . import answers
+from . import answers, presence
 from .answers import AnswerChange, AnswerOutcome, AnswerRequest, UpvoteChange
+from .publish import pusher
 
 log = logging.getLogger(__name__)
 
 #: At most this many requests in one transaction.
 MAX_BATCH = 500
+#: A batch smaller than this waits ``GROUP_COMMIT_WINDOW`` seconds for more requests first.
+SMALL_BATCH = 16
 #: The outcome of a request the writer could not commit (the handler acks ``internal``).
 INTERNAL = object()
 #: The key of the app's writer in ``app.extensions``.
@@ -59,7 +62,15 @@ class UpvoteRequest:
     locale: str | None = None
 
 
-Request = AnswerRequest | UpvoteRequest
+@dataclass(frozen=True, slots=True)
+class DisconnectRequest:
+    """A socket gone: its connection row is deleted (a thousand phones leave together at the
+    end of a session: one transaction for them, not a thousand)."""
+
+    sid: str
+
+
+Request = AnswerRequest | UpvoteRequest | DisconnectRequest
 
 
 @dataclass(slots=True, eq=False)
@@ -116,27 +127,35 @@ class GroupWriter:
 
     # --- the writer's side ----------------------------------------------------------------------
 
-    def _take(self) -> list[_Job]:
-        """Every job queued so far (at most :data:`MAX_BATCH`); stops the task when none."""
+    def _take(self, limit: int = MAX_BATCH, *, last: bool = True) -> list[_Job]:
+        """The jobs queued so far (at most ``limit``); when there are none and ``last``, the
+        task stops (under the lock, so a job queued meanwhile starts a new one)."""
         empty = socketio.server.eio.get_queue_empty_exception()
         jobs: list[_Job] = []
         with self._lock:
-            while len(jobs) < MAX_BATCH:
+            while len(jobs) < limit:
                 try:
                     jobs.append(self._queue.get_nowait())
                 except empty:
                     break
-            if not jobs:
+            if not jobs and last:
                 self._running = False
         return jobs
 
     def _run(self) -> None:
+        # Like PostgreSQL's commit_delay: a small batch waits a few milliseconds for the
+        # requests on their way, so that at a steady rate (answers spread over a minute, not a
+        # burst) each transaction carries several of them. A burst fills batches at once.
+        window = float(self.app.config.get("GROUP_COMMIT_WINDOW", 0))
         while True:
             # Let handlers whose events have arrived queue their requests: bigger batches.
             socketio.sleep(0)
             jobs = self._take()
             if not jobs:
                 return
+            if window > 0 and len(jobs) < SMALL_BATCH:
+                socketio.sleep(window)
+                jobs += self._take(MAX_BATCH - len(jobs), last=False)
             try:
                 self._process(jobs)
             except Exception:
@@ -160,6 +179,10 @@ class GroupWriter:
             self.written += len(jobs)
             for job, outcome in zip(jobs, outcomes, strict=True):
                 job.outcome = outcome
+                if isinstance(job.request, DisconnectRequest) and outcome is not INTERNAL:
+                    if outcome is not None:  # a phone's socket: the console's counters
+                        pusher.mark(outcome)
+                    job.outcome = True  # done, whatever it was
 
     def _write_alone(self, request: Request) -> Any:
         for attempt in range(2):  # another process may insert the same answer at that moment
@@ -197,6 +220,9 @@ def _write(
         if kind is AnswerRequest:
             outcomes += answers.write_answers(run, questions)  # type: ignore[arg-type]
             db.session.expire_all()  # answers are written in bulk: no ORM object is stale
+        elif kind is DisconnectRequest:
+            gone = presence.remove_rows([r.sid for r in run])  # type: ignore[union-attr]
+            outcomes += [gone.get(r.sid) for r in run]  # type: ignore[union-attr]
         else:
             for request in run:
                 assert isinstance(request, UpvoteRequest)  # noqa: S101
@@ -250,6 +276,13 @@ def submit_answer(
     if isinstance(change, AnswerChange):
         answers.publish_answer(change, participant_id, origin_sid)
     return stored
+
+
+def submit_disconnect(sid: str) -> None:
+    """Delete a socket's connection row through the group commit (returns once committed) and
+    push the console's counters when it was a phone's."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    writer_of(app).submit(DisconnectRequest(sid))
 
 
 def submit_upvote(
