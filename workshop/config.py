@@ -53,8 +53,9 @@ class Defaults:
     # Live session limits.
     MAX_COMMENT_LENGTH = 1000
     MAX_PSEUDONYM_LENGTH = 40
-    # Coalescing of results pushed to projectors and consoles (seconds between two pushes).
-    RESULTS_PUSH_INTERVAL = 0.3
+    # Coalescing of results pushed to projectors and consoles (seconds between two pushes):
+    # twice a second reads as live on a projector; each push aggregates the set's answers.
+    RESULTS_PUSH_INTERVAL = 0.5
     # Comment changes: one batched `comments` event per session at most every this many seconds.
     COMMENTS_PUSH_INTERVAL = 0.5
     # Group commit: a batch of fewer than 16 answers waits this many seconds for more

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import User
 from ..models.enums import Role
 from .errors import ServiceError
+from .live.runtime import off_the_hub
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 MIN_PASSWORD_LENGTH = 8
@@ -51,6 +52,6 @@ def set_password(username: str, password: str) -> User:
 
 def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.check_password(password):
+    if user is None or not off_the_hub(user.check_password, password):
         return None
     return user

@@ -14,6 +14,10 @@ per-connection exists yet, so nothing that will become garbage is frozen.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 #: Allocations between two young collections, and the two older generations' multipliers.
 GC_THRESHOLDS = (50_000, 20, 100)
@@ -29,3 +33,17 @@ def tune_gc() -> None:
     _tuned = True
     gc.freeze()  # no collect() first: that would walk the heap once, under load
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def off_the_hub(fn: Callable[..., T], *args: Any) -> T:
+    """Run a CPU-bound call that releases the GIL (a password hash: ``hashlib.scrypt``) in
+    gevent's thread pool under ``workshop serve``, so the hub keeps serving the room meanwhile;
+    a plain call elsewhere. Measured: a facilitator's login held every socket of the process
+    for more than 40 ms (gevent's blocking monitor), the scrypt hash of the password check."""
+    try:
+        from gevent import get_hub, monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return fn(*args)
+    if not monkey.is_module_patched("socket"):
+        return fn(*args)
+    return get_hub().threadpool.apply(fn, args)
