@@ -70,6 +70,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=0.3,
         help="share of answers to comment-allowing questions with a comment (default 0.3)",
     )
+    run.add_argument(
+        "--decode-comments",
+        action="store_true",
+        help="phones JSON-decode every `comments` batch they receive (default: they read the "
+        "frame and skip its decoding, a phone's own CPU cost that would land on the server's "
+        "cores here: see docs/performance.md)",
+    )
     run.add_argument("--database-url", help="WORKSHOP_DATABASE_URL for ours (default: SQLite)")
     run.add_argument("--message-queue", help="WORKSHOP_MESSAGE_QUEUE for ours")
     run.add_argument(
@@ -177,6 +184,8 @@ def md_rows(report: dict[str, Any]) -> list[str]:
             server += " (WAL)"
         if meta.get("comment_rate", 0.3) != 0.3:
             server += f" (comments {meta['comment_rate']:g})"
+        if meta.get("decode_comments"):
+            server += " (comments decoded)"
         cells = [
             meta["date"].replace("+00:00", ""),
             commit,
@@ -214,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         wave=args.wave,
         seed=args.seed,
         comment_rate=args.comment_rate,
+        decode_comments=args.decode_comments,
     )
     workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     load_before = os.getloadavg()
@@ -248,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         "client_procs": args.client_procs,
         "paced_seconds": args.paced_seconds,
         "comment_rate": args.comment_rate,
+        "decode_comments": args.decode_comments,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
     }

@@ -31,6 +31,8 @@ class Options:
     ack_timeout: float = 60.0
     #: Share of the answers to a question with ``allow_comment`` that carry a comment.
     comment_rate: float = 0.3
+    #: Whether phones JSON-decode the ``comments`` batches (see bench/phones.py).
+    decode_comments: bool = False
 
 
 def percentile(samples: list[float], q: float) -> float | None:
@@ -223,6 +225,7 @@ async def run_against(server: Server, opts: Options, echo: bool = True) -> dict[
                     "first": first,
                     "count": count,
                     "wave": opts.wave,
+                    "decode_comments": opts.decode_comments,
                 }
                 for first, count in zip(firsts, counts, strict=True)
             ],
