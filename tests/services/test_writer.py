@@ -290,3 +290,17 @@ def test_sockets_leaving_together_are_one_commit(app, session, q, phones, commit
     assert all(job.outcome is True for job in jobs if isinstance(job.request, DisconnectRequest))
     assert jobs[2].outcome[0]["value"] == 1  # the answer in the middle, written as usual
     assert db.session.scalar(select(func.count()).select_from(LiveConnection)) == 0
+
+
+def test_answer_saved_only_for_participants_with_other_tabs(app, session, q, phones):
+    """Most phones have one tab: their answers broadcast nothing to ``participant:<id>`` (with
+    a message queue, every emit is a publish every process reads)."""
+    token = live.connect(session.code, "participant", sid="sid-tab-1").token
+    second = live.connect(session.code, "participant", sid="sid-tab-2", signed_tokens=(token,))
+    lone = phones[0]
+    requests = [
+        ask(session, lone, q["choice"], 0, "client-lone"),
+        ask(session, second.participant_id, q["choice"], 1, "client-tabs"),
+    ]
+    _, jobs = batch(app, *requests)
+    assert [job.outcome[1].other_tabs for job in jobs] == [False, True]

@@ -40,6 +40,8 @@ class AnswerChange:
     answer_id: int
     answer: dict[str, Any]
     comment_changed: bool  # text added, edited or removed (``comments`` reads the rest)
+    #: Whether the participant may have other tabs open (``answer_saved`` is sent to them).
+    other_tabs: bool = True
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -374,7 +376,8 @@ def in_locale(locale: str | None) -> Iterator[None]:
 def publish_answer(change: AnswerChange, participant_id: int, origin_sid: str | None) -> None:
     """After the commit: the participant's other tabs (at once), the comment and the figures
     (coalesced)."""
-    emit("answer_saved", change.answer, participant_room(participant_id), skip_sid=origin_sid)
+    if change.other_tabs:
+        emit("answer_saved", change.answer, participant_room(participant_id), skip_sid=origin_sid)
     if change.comment_changed:
         comments_pusher.mark(change.session_id, change.answer_id, change.answer["question_id"])
     pusher.mark(change.session_id, change.set_id)

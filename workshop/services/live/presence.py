@@ -126,6 +126,20 @@ _DELETE_CONNECTIONS = (
 )
 
 
+_SEVERAL_SOCKETS = (
+    select(_CONNECTIONS.c.participant_id)
+    .where(_CONNECTIONS.c.participant_id.in_(bindparam("pids", expanding=True)))
+    .group_by(_CONNECTIONS.c.participant_id)
+    .having(func.count() > 1)
+)
+
+
+def with_several_sockets(participant_ids: set[int]) -> set[int]:
+    """The participants among these with more than one socket open (on any process)."""
+    params = {"pids": list(participant_ids)}
+    return set(db.session.connection().execute(_SEVERAL_SOCKETS, params).scalars())
+
+
 def forget(sid: str) -> None:
     """This process no longer holds ``sid`` (its row is deleted by :func:`remove_rows`)."""
     _registry().pop(sid, None)

@@ -23,6 +23,7 @@ Concurrency primitives come from the Socket.IO server (``create_queue``, ``creat
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -177,6 +178,7 @@ class GroupWriter:
                 log.warning("batch of %d failed; retrying one by one", len(jobs), exc_info=True)
                 outcomes = [self._write_alone(job.request) for job in jobs]
             self.written += len(jobs)
+            outcomes = _with_other_tabs(jobs, outcomes)
             for job, outcome in zip(jobs, outcomes, strict=True):
                 job.outcome = outcome
                 if isinstance(job.request, DisconnectRequest) and outcome is not INTERNAL:
@@ -239,6 +241,39 @@ def _write(
                     outcomes.append(exc)
         start = end
     return outcomes
+
+
+def _with_other_tabs(jobs: list[_Job], outcomes: list[Any]) -> list[Any]:
+    """Mark the answers whose participant has no other socket open (no ``answer_saved`` to
+    send): most phones have one tab, and with a message queue every emit is a Redis publish
+    that every process reads. Read after the commit: a tab whose row is not seen yet connected
+    after it, so its snapshot holds the answer."""
+    changed = {
+        job.request.participant_id
+        for job, outcome in zip(jobs, outcomes, strict=True)
+        if isinstance(job.request, AnswerRequest)
+        and isinstance(outcome, tuple)
+        and isinstance(outcome[1], AnswerChange)
+    }
+    if not changed:
+        return outcomes
+    try:
+        several = presence.with_several_sockets(changed)  # read only: ends with the context
+    except Exception:  # the answers are committed: send to the tabs as before
+        db.session.rollback()
+        log.warning("reading the participants' tabs failed", exc_info=True)
+        return outcomes
+    marked = []
+    for job, outcome in zip(jobs, outcomes, strict=True):
+        if (
+            isinstance(job.request, AnswerRequest)
+            and isinstance(outcome, tuple)
+            and isinstance(outcome[1], AnswerChange)
+            and job.request.participant_id not in several
+        ):
+            outcome = (outcome[0], dataclasses.replace(outcome[1], other_tabs=False))
+        marked.append(outcome)
+    return marked
 
 
 def _internal() -> ServiceError:
