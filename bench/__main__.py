@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def cpu_speed() -> float:
+    """Seconds of CPU for a fixed pure-Python loop (5 million additions): how fast this
+    machine's cores are at the moment. On a shared virtual machine it varied by a factor of
+    two within an hour (docs/performance.md): compare runs made at similar speeds."""
+    started = time.process_time()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return round(time.process_time() - started, 3)
+
+
 def git(*args: str) -> str | None:
     try:
         out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10)
@@ -169,6 +181,8 @@ def md_rows(report: dict[str, Any]) -> list[str]:
     """One markdown row per server of a JSON report (ours, then its baseline)."""
     meta = report["meta"]
     load = f"{meta['loadavg_before'][0]}→{meta['loadavg_after'][0]}"
+    if meta.get("cpu_speed_s"):
+        load += " (loop {}→{} s)".format(*meta["cpu_speed_s"])
     rows = []
     for fig, ratio in (
         (report, report.get("ratio_cpu_vs_baseline")),
@@ -227,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     load_before = os.getloadavg()
+    speed_before = cpu_speed()
     dirty = bool(git("status", "--porcelain", "--", "workshop"))
     started = dt.datetime.now(dt.UTC)
     try:
@@ -261,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         "decode_comments": args.decode_comments,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "cpu_speed_s": [speed_before, cpu_speed()],
     }
     print()
     print(table(report))
