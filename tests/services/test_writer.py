@@ -298,9 +298,15 @@ def test_answer_saved_only_for_participants_with_other_tabs(app, session, q, pho
     token = live.connect(session.code, "participant", sid="sid-tab-1").token
     second = live.connect(session.code, "participant", sid="sid-tab-2", signed_tokens=(token,))
     lone = phones[0]
-    requests = [
-        ask(session, lone, q["choice"], 0, "client-lone"),
-        ask(session, second.participant_id, q["choice"], 1, "client-tabs"),
-    ]
-    _, jobs = batch(app, *requests)
+
+    def answers(n):
+        return [
+            ask(session, lone, q["choice"], n, f"client-lone{n}"),
+            ask(session, second.participant_id, q["choice"], n, f"client-tabs{n}"),
+        ]
+
+    _, jobs = batch(app, *answers(0))  # one process: no query, the local emit is free
+    assert [job.outcome[1].other_tabs for job in jobs] == [True, True]
+    app.config["SOCKETIO_MESSAGE_QUEUE"] = "redis://127.0.0.1:6379/0"  # read by the writer only
+    _, jobs = batch(app, *answers(1))
     assert [job.outcome[1].other_tabs for job in jobs] == [False, True]
