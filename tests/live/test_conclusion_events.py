@@ -421,6 +421,35 @@ def test_phone_snapshot_has_the_open_conclusion_and_its_endorsement(
     assert snapshot_of(sockets(session.code))["endorsement"] is None
 
 
+def test_phone_snapshot_keeps_the_last_conclusion_put_once_its_vote_closed(
+    sockets, session, console, conclusion, other
+):
+    """A connected phone goes on showing a conclusion whose vote closed (phone.js); one that
+    reloads, or joins then, shows the same, with its own endorsement."""
+    put(console, conclusion.id)
+    phone = sockets(session.code)
+    token = snapshot_of(phone)["token"]
+    ack = endorse(phone, conclusion.id, "agree")
+    phone.disconnect()
+    closed = console.emit("conclusion_close", {"conclusion_id": conclusion.id}, callback=True)
+    assert closed["ok"]
+    snap = snapshot_of(sockets(session.code, token=token))
+    assert (snap["conclusion"]["id"], snap["conclusion"]["vote_state"]) == (conclusion.id, "closed")
+    assert snap["endorsement"] == ack["endorsement"]
+    newcomer = snapshot_of(sockets(session.code))
+    assert newcomer["conclusion"]["id"] == conclusion.id
+    assert newcomer["endorsement"] is None
+    # The next one put is shown, open; once closed too, it is the last put...
+    put(console, other.id)
+    console.emit("conclusion_close", {"conclusion_id": other.id}, callback=True)
+    assert snapshot_of(sockets(session.code))["conclusion"]["id"] == other.id
+    # ...until the first is put again: its vote goes on, it is shown.
+    put(console, conclusion.id)
+    snap = snapshot_of(sockets(session.code, token=token))
+    assert (snap["conclusion"]["id"], snap["conclusion"]["vote_state"]) == (conclusion.id, "open")
+    assert snap["endorsement"] == ack["endorsement"]
+
+
 def test_screen_snapshot_has_the_tally_only_when_revealed(sockets, session, console, conclusion):
     put(console, conclusion.id)
     endorse(sockets(session.code), conclusion.id, "agree")

@@ -70,7 +70,7 @@ def test_live_traffic_does_not_bump(app):
         Answer(participant_id=participant.id, question_id=question.id, client_id="c" * 8, value=0)
     )
     db.session.commit()
-    setattr(session, "title", session.title)  # set to the same value: not a change
+    session.title = session.title  # set to the same value: not a change
     db.session.commit()
     assert revision(session) == before
 

@@ -27,6 +27,8 @@ class Conclusion(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     vote_state: Mapped[VoteState] = mapped_column(enum_column(VoteState), default=VoteState.NONE)
     revealed: Mapped[bool] = mapped_column(default=False)
+    #: When it was last put to the room: a phone keeps showing the last one put, closed or not.
+    put_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import has_app_context
@@ -200,6 +201,8 @@ def put_to_room(conclusion: Conclusion) -> Conclusion:
     """
     for other in open_others(conclusion):
         other.vote_state = VoteState.CLOSED
+    if conclusion.vote_state is not VoteState.OPEN:
+        conclusion.put_at = datetime.now(UTC)
     conclusion.vote_state = VoteState.OPEN
     db.session.commit()
     return conclusion

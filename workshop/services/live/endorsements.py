@@ -104,6 +104,18 @@ def open_conclusion(session_id: int) -> Conclusion | None:
     )
 
 
+def last_put_conclusion(session_id: int) -> Conclusion | None:
+    """What a phone shows: the conclusion put to the room, else the last one put whose vote
+    has closed since (a phone that saw the vote close keeps showing it, closed, with its own
+    endorsement; one that reloads or joins then shows the same), else None."""
+    return open_conclusion(session_id) or db.session.scalar(
+        select(Conclusion)
+        .where(Conclusion.session_id == session_id, Conclusion.vote_state == VoteState.CLOSED)
+        .order_by(Conclusion.put_at.desc().nulls_last(), Conclusion.id.desc())
+        .limit(1)
+    )
+
+
 def shown_conclusion(session_id: int) -> Conclusion | None:
     """What the projector shows: the conclusion put to the room, else the revealed one (the
     latest, should there be several), else None."""
@@ -126,17 +138,6 @@ def endorsement_of(participant_id: int, conclusion_id: int) -> dict[str, Any] | 
 
 
 # --- snapshots ----------------------------------------------------------------------------------
-
-
-def participant_extras(session_id: int, participant_id: int) -> dict[str, Any]:
-    """``{"conclusion": <conclusion> | null, "endorsement": <endorsement> | null}``."""
-    current = open_conclusion(session_id)
-    if current is None:
-        return {"conclusion": None, "endorsement": None}
-    return {
-        "conclusion": conclusion_view(current),
-        "endorsement": endorsement_of(participant_id, current.id),
-    }
 
 
 def screen_extras(session_id: int) -> dict[str, Any]:

@@ -246,8 +246,8 @@ def _write(
 def _with_other_tabs(jobs: list[_Job], outcomes: list[Any]) -> list[Any]:
     """With a message queue, mark the answers whose participant has no other socket open (no
     ``answer_saved`` to send): most phones have one tab, and there every emit is a Redis
-    publish that every process reads. Read after the commit: a tab whose row is not seen yet connected
-    after it, so its snapshot holds the answer."""
+    publish that every process reads. Read after the commit: a tab whose row is not seen yet
+    connected after it, so its snapshot holds the answer."""
     if not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
         # One process: an emit to a room holding only the sender's socket sends nothing, and
         # costs less than the query.
