@@ -129,7 +129,11 @@ def load_questions(
         _cache_questions(missing, cache)
     set_ids = {cache[q].set_id for q in wanted if q in cache}
     conn = db.session.connection()
-    sets = {row.id: row for row in conn.execute(_SET_STATES, {"ids": list(set_ids)})}
+    if len(set_ids) == 1:  # the usual batch: the open set (no IN list to expand)
+        rows = conn.execute(_SET_STATE, {"id": next(iter(set_ids))})
+    else:
+        rows = conn.execute(_SET_STATES, {"ids": list(set_ids)})
+    sets = {row.id: row for row in rows}
     stale = {
         q
         for q in wanted
@@ -194,20 +198,21 @@ def write_answers(
         key = (request.participant_id, request.question_id)
         row = stored.get(key)
         info = questions.get(request.question_id)
-        with in_locale(request.locale):
+        try:
+            checked = _check(request, row, info)
+        except ServiceError:
+            # Refused: the same checks again in the socket's language, for the message (they
+            # are pure; switching languages for every request cost more than the checks).
             try:
-                if info is None or info.session_id != request.session_id:
-                    raise ServiceError("unknown_question", _("Cette question n'existe pas."))
-                if row is not None and row.client_id == request.client_id:
-                    # A resend: nothing written or published.
-                    applied.append(answer_view(row.view()))  # type: ignore[arg-type]
-                    continue
-                if info.state is not SetState.OPEN:
-                    raise ServiceError("set_not_open", _("Ce questionnaire est fermé."))
-                value, text = check_answer(info.question, request.value, request.text)
+                with in_locale(request.locale):
+                    checked = _check(request, row, info)
             except ServiceError as exc:
                 applied.append(exc)
                 continue
+        if isinstance(checked, dict):  # a resend: nothing written or published
+            applied.append(checked)
+            continue
+        value, text = checked
         old_text = row.text if row is not None else None
         if row is None:
             row = stored[key] = _Row(None, request.participant_id, request.question_id)
@@ -244,12 +249,29 @@ def write_answers(
     return outcomes
 
 
+def _check(
+    request: AnswerRequest, row: _Row | None, info: QuestionInfo | None
+) -> dict[str, Any] | tuple[Any, str | None]:
+    """The stored answer's view for a resend, else the checked ``(value, text)``; raises the
+    :class:`ServiceError` that refuses the request."""
+    if info is None or info.session_id != request.session_id:
+        raise ServiceError("unknown_question", _("Cette question n'existe pas."))
+    if row is not None and row.client_id == request.client_id:
+        return answer_view(row.view())  # type: ignore[arg-type]
+    if info.state is not SetState.OPEN:
+        raise ServiceError("set_not_open", _("Ce questionnaire est fermé."))
+    return check_answer(info.question, request.value, request.text)
+
+
 # Prepared statements of the write path (built once: their compiled form and cache key are
 # reused), on the tables, not the ORM classes: plain rows in, plain rows out.
 _ANSWER = Answer.__table__
 _SETS = QuestionSet.__table__
 _SET_STATES = select(_SETS.c.id, _SETS.c.state, _SETS.c.opened_at).where(
     _SETS.c.id.in_(bindparam("ids", expanding=True))
+)
+_SET_STATE = select(_SETS.c.id, _SETS.c.state, _SETS.c.opened_at).where(
+    _SETS.c.id == bindparam("id")
 )
 _STORED_ANSWERS = select(
     _ANSWER.c.id,
