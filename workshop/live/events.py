@@ -118,7 +118,9 @@ COMMENT_MODERATE = Schema({"answer_id": is_int}, {"hidden": is_bool, "highlighte
 @dataclass(frozen=True, slots=True)
 class SocketState:
     """What an accepted socket is, kept by the process that holds it from its connect to its
-    disconnect (a socket lives in one process; nothing here is shared state)."""
+    disconnect (a socket lives in one process; nothing here is shared state). Not in
+    python-socketio's per-socket session: that one lives on the engine.io socket, which
+    Flask-SocketIO's test client does not create."""
 
     sid: str
     session_id: int
