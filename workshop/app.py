@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
     register_error_pages(app)
+    register_static_versions(app)  # before compression: its hook then runs last
     register_compression(app)
     register_cli(app)
     register_template_helpers(app)
@@ -159,6 +160,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     init_live(app)
     init_summary(app)
+
+
+def register_static_versions(app: Flask) -> None:
+    from . import static_versions
+
+    static_versions.init_app(app)
 
 
 def register_compression(app: Flask) -> None:
