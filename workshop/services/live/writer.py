@@ -243,6 +243,15 @@ def _write(
     return outcomes
 
 
+def _changed_answer(job: _Job, outcome: Any) -> bool:
+    """Whether ``outcome`` is an answer written by this batch (not a resend, not refused)."""
+    return (
+        isinstance(job.request, AnswerRequest)
+        and isinstance(outcome, tuple)
+        and isinstance(outcome[1], AnswerChange)
+    )
+
+
 def _with_other_tabs(jobs: list[_Job], outcomes: list[Any]) -> list[Any]:
     """With a message queue, mark the answers whose participant has no other socket open (no
     ``answer_saved`` to send): most phones have one tab, and there every emit is a Redis
@@ -253,11 +262,9 @@ def _with_other_tabs(jobs: list[_Job], outcomes: list[Any]) -> list[Any]:
         # costs less than the query.
         return outcomes
     changed = {
-        job.request.participant_id
+        job.request.participant_id  # type: ignore[union-attr]
         for job, outcome in zip(jobs, outcomes, strict=True)
-        if isinstance(job.request, AnswerRequest)
-        and isinstance(outcome, tuple)
-        and isinstance(outcome[1], AnswerChange)
+        if _changed_answer(job, outcome)
     }
     if not changed:
         return outcomes
@@ -269,13 +276,10 @@ def _with_other_tabs(jobs: list[_Job], outcomes: list[Any]) -> list[Any]:
         return outcomes
     marked = []
     for job, outcome in zip(jobs, outcomes, strict=True):
-        if (
-            isinstance(job.request, AnswerRequest)
-            and isinstance(outcome, tuple)
-            and isinstance(outcome[1], AnswerChange)
-            and job.request.participant_id not in several
-        ):
-            outcome = (outcome[0], dataclasses.replace(outcome[1], other_tabs=False))
+        if _changed_answer(job, outcome):
+            pid = job.request.participant_id  # type: ignore[union-attr]
+            if pid not in several:
+                outcome = (outcome[0], dataclasses.replace(outcome[1], other_tabs=False))
         marked.append(outcome)
     return marked
 
