@@ -10,7 +10,7 @@ moderation), ``control`` (agenda, question sets), ``snapshots`` (the state sent 
 from . import writer
 from .answers import moderate_comment, record_answer, upvote
 from .control import agenda_goto, agenda_next, close_set, open_set, reveal_set
-from .participants import Joined, connect, disconnect, find_session, set_profile
+from .participants import Joined, connect, disconnect, set_profile
 from .publish import comments_pusher, pusher
 from .snapshots import snapshot
 
@@ -22,7 +22,6 @@ __all__ = [
     "comments_pusher",
     "connect",
     "disconnect",
-    "find_session",
     "moderate_comment",
     "open_set",
     "pusher",

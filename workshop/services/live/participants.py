@@ -34,13 +34,6 @@ class Joined:
     revision: int | None = None  # the session's live_revision when it was accepted
 
 
-def find_session(code: str) -> Session:
-    session = db.session.scalar(select(Session).where(Session.code == normalise_code(code)))
-    if session is None:
-        raise _unknown_session()
-    return session
-
-
 def _unknown_session() -> ServiceError:
     return ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
 
