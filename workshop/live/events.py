@@ -16,7 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, g, request
@@ -128,15 +128,16 @@ class SocketState:
     participant_id: int | None
     #: The language the socket connected with, for the messages of refusals.
     locale: str | None
+    #: ``[window start, events in it]`` for :data:`RATE_LIMIT` (the list itself changes).
+    rate: list[float] = field(default_factory=lambda: [time.monotonic(), 0])
 
 
 _sockets: dict[str, SocketState] = {}
-_rates: dict[str, list[float]] = {}  # sid -> [window start, count]; per connection, not state
 
 
-def _rate_limited(sid: str) -> bool:
+def _rate_limited(state: SocketState) -> bool:
     now = time.monotonic()
-    window = _rates.setdefault(sid, [now, 0])
+    window = state.rate
     if now - window[0] >= 1.0:
         window[0], window[1] = now, 0
     window[1] += 1
@@ -162,7 +163,7 @@ def _dispatch(
         state = _sockets.get(sid)
         if state is None:
             raise _forbidden()
-        if _rate_limited(sid):
+        if _rate_limited(state):
             raise ServiceError("rate_limited", _("Trop de requêtes ; patientez."))
         if len(args) > 1:
             raise _bad_payload(None)
@@ -306,7 +307,6 @@ def _join_rooms(joined: live.Joined) -> None:
 def _on_disconnect(sid: str, args: tuple = ()) -> None:
     """Any client leaves (``args``: python-socketio's reason). Its connection row is deleted;
     a phone leaving updates the console's ``counters``."""
-    _rates.pop(sid, None)
     _sockets.pop(sid, None)
     try:
         live.disconnect(sid)
