@@ -4,6 +4,10 @@ written without commit (flushed), and the figures by question kind."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
 
 from tests import builders
 from workshop.extensions import db
@@ -41,3 +45,18 @@ def answer(p, question, value=None, text=None, **kw):
 
 def by_kind(result):
     return {q["kind"]: q for q in result["questions"]}
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """The SQL statements the database receives inside the block (in order)."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

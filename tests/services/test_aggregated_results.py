@@ -13,10 +13,15 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event
 
 from tests import builders
-from tests.services.helpers import answer, by_kind, gen_set_of_every_kind, participant
+from tests.services.helpers import (
+    answer,
+    by_kind,
+    gen_set_of_every_kind,
+    participant,
+    statements,
+)
 from tests.support import unavailable
 from workshop import create_app
 from workshop.extensions import db
@@ -237,14 +242,6 @@ def test_few_queries_whatever_the_number_of_answers(app, session, qset):
             answer(p, question, None, "texte")
     db.session.commit()
     qset.questions  # noqa: B018  (loaded before counting)
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         results.aggregated_set_results(qset)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert len(statements) == 3
+    assert len(seen) == 3

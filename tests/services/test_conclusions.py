@@ -13,12 +13,8 @@ from workshop.services.errors import ServiceError
 
 
 @pytest.fixture
-def session(app):
-    return builders.gen_session()
-
-
-@pytest.fixture
 def qset(session):
+    """The session's first set, as built (the folder's ``qset`` opens it)."""
     return session.question_sets[0]
 
 

@@ -8,7 +8,13 @@ from collections import Counter
 import pytest
 
 from tests import builders
-from tests.services.helpers import answer, by_kind, gen_set_of_every_kind, participant
+from tests.services.helpers import (
+    answer,
+    by_kind,
+    gen_set_of_every_kind,
+    participant,
+    statements,
+)
 from workshop.extensions import db
 from workshop.models import Answer, Upvote
 from workshop.services import results
@@ -162,7 +168,6 @@ def test_random_answers_equal_a_recount(session, qset):
 
 
 def test_two_queries_per_batch_of_sets(app, session, qset):
-    from sqlalchemy import event
 
     other = builders.gen_question_set(session, kinds=("choice",))
     p = participant(session, "P")
@@ -172,14 +177,6 @@ def test_two_queries_per_batch_of_sets(app, session, qset):
     sets = [qset, other]
     for s in sets:
         s.questions  # noqa: B018  (loaded before counting)
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         results.results_by_set(sets)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert len(statements) == 2
+    assert len(seen) == 2
