@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .phones import raise_fd_limit
+from .phones import event_loop_name, raise_fd_limit
 from .runner import Options, run_against
 from .servers import REPO, start_baseline, start_workshop
 
@@ -77,6 +77,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="phones JSON-decode every `comments` batch they receive (default: they read the "
         "frame and skip its decoding, a phone's own CPU cost that would land on the server's "
         "cores here: see docs/performance.md)",
+    )
+    run.add_argument(
+        "--client-loop",
+        choices=("auto", "uvloop", "asyncio"),
+        default="auto",
+        help="event loop of the client processes (default: uvloop when installed)",
     )
     run.add_argument("--database-url", help="WORKSHOP_DATABASE_URL for ours (default: SQLite)")
     run.add_argument("--message-queue", help="WORKSHOP_MESSAGE_QUEUE for ours")
@@ -238,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         comment_rate=args.comment_rate,
         decode_comments=args.decode_comments,
+        client_loop=event_loop_name(args.client_loop),
     )
     workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     load_before = os.getloadavg()
@@ -274,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         "paced_seconds": args.paced_seconds,
         "comment_rate": args.comment_rate,
         "decode_comments": args.decode_comments,
+        "client_loop": opts.client_loop,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "cpu_speed_s": [speed_before, cpu_speed()],

@@ -33,6 +33,8 @@ class Options:
     comment_rate: float = 0.3
     #: Whether phones JSON-decode the ``comments`` batches (see bench/phones.py).
     decode_comments: bool = False
+    #: The client processes' event loop: ``uvloop`` or ``asyncio`` (see bench/phones.py).
+    client_loop: str = "asyncio"
 
 
 def percentile(samples: list[float], q: float) -> float | None:
@@ -63,12 +65,12 @@ class Progress:
 class Workers:
     """The client processes and their pipes."""
 
-    def __init__(self, count: int, seed: int) -> None:
+    def __init__(self, count: int, seed: int, loop: str = "asyncio") -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conns, self.procs = [], []
         for index in range(count):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=worker_main, args=(child, index, seed), daemon=True)
+            proc = ctx.Process(target=worker_main, args=(child, index, seed, loop), daemon=True)
             proc.start()
             child.close()
             self.conns.append(parent)
@@ -202,7 +204,7 @@ async def run_against(server: Server, opts: Options, echo: bool = True) -> dict[
     for i in range(opts.phones % opts.client_procs):
         counts[i] += 1
     firsts = [sum(counts[:i]) for i in range(len(counts))]
-    workers = Workers(opts.client_procs, opts.seed)
+    workers = Workers(opts.client_procs, opts.seed, opts.client_loop)
     facilitator = Facilitator()
     try:
         cpu_start = server.cpu_seconds()

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from bench.phones import event_loop_name
 from workshop.config import PROJECT_ROOT
 
 KEYS = {
@@ -71,8 +72,9 @@ def check(figures: dict) -> None:
 
 @pytest.mark.timeout(120)
 def test_baseline_alone(tmp_path):
-    report = run_bench(tmp_path, "--server", "baseline")
+    report = run_bench(tmp_path, "--server", "baseline", "--client-loop", "asyncio")
     assert report.keys() >= KEYS
+    assert report["meta"]["client_loop"] == "asyncio"
     assert report["server"] == "baseline"
     assert report["baseline"] is None
     check(report)
@@ -84,6 +86,7 @@ def test_workshop_against_baseline(tmp_path):
     assert report.keys() >= KEYS
     assert report["server"] == "workshop"
     assert report["setup"] == "workshop load"
+    assert report["meta"]["client_loop"] == event_loop_name()
     check(report)
     check(report["baseline"])
     assert report["ratio_cpu_vs_baseline"] > 0
