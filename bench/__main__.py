@@ -206,6 +206,8 @@ def md_rows(report: dict[str, Any]) -> list[str]:
             server += f" (comments {meta['comment_rate']:g})"
         if meta.get("decode_comments"):
             server += " (comments decoded)"
+        if meta.get("client_loop"):
+            server += f" [{meta['client_loop']}]"
         cells = [
             meta["date"].replace("+00:00", ""),
             commit,
