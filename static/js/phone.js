@@ -8,11 +8,17 @@
   var MAX_TEXT = L.config.maxComment || 1000;
   var TOKEN_KEY = "workshop." + code + ".token";
   var PENDING_KEY = "workshop." + code + ".pending";
+  /* Comments drawn per question until « more » is asked: in a room of hundreds, every comment
+     reaches every phone, and a list redrawn twice a second must stay short to stay readable
+     (and light on a cheap phone). The participant's own comments are always drawn. */
+  var COMMENTS_PAGE = 20;
 
   var state = {
     set: null,          // the open (or last closed) set
     answers: {},        // question id -> stored answer
     comments: {},       // question id -> [comment]
+    commentById: {},    // answer id -> its comment (the object in `comments`)
+    commentsShown: {},  // question id -> how many comments are drawn (COMMENTS_PAGE at first)
     upvotes: {},        // answer id -> true
     groups: [],
     mineIds: {},        // answer ids of my own comments
@@ -294,10 +300,17 @@
       wrap.appendChild(el("h2", { class: "comments-title", text: t("comments") }));
       var list = L.sortComments(state.comments[qid] || []);
       if (!list.length) { wrap.appendChild(el("p", { class: "meta", text: t("no_comments") })); return; }
+      var limit = state.commentsShown[qid] || COMMENTS_PAGE;
+      var drawn = list.slice(0, limit).concat(list.slice(limit).filter(isMine));
+      var more = list.length - drawn.length;
+      if (more > 0) {
+        wrap.appendChild(el("p", { class: "meta comments-count",
+          text: t("comments_shown", { shown: drawn.length, total: list.length }) }));
+      }
       var ul = el("ul", { class: "comment-list" });
-      list.forEach(function (c) {
+      drawn.forEach(function (c) {
         var who = c.pseudonym || t("anonymous");
-        var mine = c.mine || state.mineIds[c.id];
+        var mine = isMine(c);
         var up = !!state.upvotes[c.id];
         var li = el("li", { class: "comment" + (c.highlighted ? " highlighted" : ""), "data-comment-id": String(c.id) }, [
           c.highlighted ? el("span", { class: "badge hl", text: t("highlighted") }) : null,
@@ -312,8 +325,16 @@
         ul.appendChild(li);
       });
       wrap.appendChild(ul);
+      if (more > 0) {
+        wrap.appendChild(el("button", { type: "button", class: "comments-more",
+          "data-focus-key": "more-" + qid,
+          on: { click: function () { state.commentsShown[qid] = limit + COMMENTS_PAGE; drawComments(qid); } } },
+          [t("more_comments")]));
+      }
     });
   }
+
+  function isMine(c) { return !!(c.mine || state.mineIds[c.id]); }
 
   function upvote(comment, up) {
     if (!socket || !socket.connected) { setStatus(comment.question_id, "error", t("offline_action")); return; }
@@ -325,10 +346,30 @@
   }
 
   function storeComment(c) {
-    var list = state.comments[c.question_id] || (state.comments[c.question_id] = []);
-    var found = list.filter(function (x) { return x.id === c.id; })[0];
+    var found = state.commentById[c.id];
     if (found) Object.keys(c).forEach(function (k) { found[k] = c[k]; });
-    else if (c.text != null) list.push(c);
+    else if (c.text != null) {
+      (state.comments[c.question_id] || (state.comments[c.question_id] = [])).push(c);
+      state.commentById[c.id] = c;
+    }
+  }
+
+  function removeComment(r) {
+    var list = state.comments[r.question_id];
+    if (!list || !state.commentById[r.id]) return false;
+    state.comments[r.question_id] = list.filter(function (x) { return x.id !== r.id; });
+    delete state.commentById[r.id];
+    return true;
+  }
+
+  /* A new set of comments (snapshot, another set opened): index them, draw the first page. */
+  function resetComments(comments) {
+    state.comments = comments || {};
+    state.commentById = {};
+    state.commentsShown = {};
+    Object.keys(state.comments).forEach(function (qid) {
+      state.comments[qid].forEach(function (c) { state.commentById[c.id] = c; });
+    });
   }
 
   function upsertComment(c) {
@@ -574,7 +615,7 @@
       state.groups = snap.groups || [];
       state.set = snap.open_set || null;
       state.answers = snap.answers || {};
-      state.comments = snap.comments || {};
+      resetComments(snap.comments);
       state.upvotes = {};
       (snap.upvotes || []).forEach(function (id) { state.upvotes[id] = true; });
       Object.keys(state.comments).forEach(function (qid) {
@@ -597,7 +638,7 @@
     question_set: function (set) {
       var same = state.set && state.set.id === set.id;
       if (set.state === "open" && !same) {
-        state.set = set; state.comments = {}; render();
+        state.set = set; resetComments({}); render();
       } else if (same) {
         var changed = state.set.state !== set.state;
         state.set = set;
@@ -612,10 +653,7 @@
         storeComment(c);
         touched[c.question_id] = true;
       }, function (r) {
-        var list = state.comments[r.question_id];
-        if (!list) return;
-        state.comments[r.question_id] = list.filter(function (x) { return x.id !== r.id; });
-        touched[r.question_id] = true;
+        if (removeComment(r)) touched[r.question_id] = true;
       });
       Object.keys(touched).forEach(function (qid) { markMine(Number(qid)); });
     },

@@ -30,6 +30,7 @@ class LiveServer:
     username: str
     password: str
     log: Path
+    database_url: str
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -79,7 +80,7 @@ def live_server(tmp_path) -> LiveServer:
     server = ServerProcess.start(env, tmp_path / "server.log")
     try:
         server.wait_until_up("/join")
-        yield LiveServer(server.base_url, code, username, password, server.log)
+        yield LiveServer(server.base_url, code, username, password, server.log, database_url)
     finally:
         server.stop()
 

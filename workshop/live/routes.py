@@ -255,6 +255,8 @@ def js_strings(role: str) -> dict[str, str]:
             text_required=_("Écrivez votre réponse."),
             comments=_("Commentaires de la salle"),
             no_comments=_("Aucun commentaire pour l'instant."),
+            comments_shown=_("%(shown)s commentaires sur %(total)s, les plus soutenus d'abord."),
+            more_comments=_("Afficher plus de commentaires"),
             upvote=_("Soutenir"),
             upvote_of=_("Soutenir le commentaire de %(who)s"),
             mine=_("Votre commentaire"),

@@ -1,0 +1,101 @@
+"""A big room's comments on a phone (360 × 740), in Chromium: every comment reaches every phone,
+but a phone draws the first page (the most supported first) and the participant's own, and
+more on demand."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.helpers import PHONE, WAIT, new_page
+
+pytestmark = pytest.mark.e2e
+
+ROOM_COMMENTS = 25  # more than a page (20)
+
+
+def _seed_comments(database_url: str, code: str) -> int:
+    """Open the session's first set and give its open question ``ROOM_COMMENTS`` comments from
+    as many participants, as they would be in a room that answered; return the question id."""
+    import secrets
+
+    from sqlalchemy import select
+
+    from workshop import create_app
+    from workshop.extensions import db
+    from workshop.models import Answer, Participant, Session
+    from workshop.models.enums import QuestionKind, SetState
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SOCKETIO_ASYNC_MODE": "threading"})
+    with app.app_context():
+        session = db.session.scalars(select(Session).where(Session.code == code)).one()
+        qset = session.question_sets[0]
+        qset.state = SetState.OPEN
+        question = next(q for q in qset.questions if q.kind is QuestionKind.OPEN)
+        for n in range(1, ROOM_COMMENTS + 1):
+            person = Participant(
+                session_id=session.id, token=secrets.token_hex(8), pseudonym=f"Agent {n}"
+            )
+            db.session.add(person)
+            db.session.flush()
+            db.session.add(
+                Answer(
+                    participant_id=person.id,
+                    question_id=question.id,
+                    client_id=f"seed-{n}",
+                    text=f"Commentaire de la salle numéro {n}",
+                )
+            )
+        db.session.commit()
+        question_id = question.id
+        db.session.remove()
+        db.engine.dispose()
+    return question_id
+
+
+def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT)
+    errors: list[str] = []
+    qid = _seed_comments(live_server.database_url, live_server.code)
+
+    ctx = browser.new_context(**PHONE)
+    phone = new_page(ctx, errors, "phone")
+    phone.goto(live_server.url(f"/j/{live_server.code}"))
+    expect(phone.locator("#conn")).to_have_attribute("data-state", "online")
+    room = phone.locator(f"#comments-{qid}")
+    more = room.get_by_role("button", name="Afficher plus de commentaires")
+
+    # The first page: 20 comments, oldest first at equal support, and how many there are.
+    expect(room.locator(".comment")).to_have_count(20)
+    expect(room.locator(".comment").first).to_contain_text("numéro 1")
+    expect(room.locator(".comment").last).to_contain_text("numéro 20")
+    expect(room.locator(".comments-count")).to_have_text(
+        "20 commentaires sur 25, les plus soutenus d'abord."
+    )
+    expect(more).to_be_visible()
+
+    # The participant's own comment is drawn too, beyond the first page.
+    fieldset = phone.locator(f'fieldset.q[data-question-id="{qid}"]')
+    fieldset.get_by_label("Votre réponse").fill("Mon avis sur le partenariat")
+    fieldset.get_by_role("button", name="Envoyer", exact=True).click()
+    expect(fieldset.locator(".q-status")).to_have_attribute("data-state", "saved")
+    mine = room.locator(".comment", has_text="Mon avis sur le partenariat")
+    expect(mine).to_contain_text("Votre commentaire")
+    expect(room.locator(".comment")).to_have_count(21)
+    expect(room.locator(".comments-count")).to_have_text(
+        "21 commentaires sur 26, les plus soutenus d'abord."
+    )
+
+    # More, from the keyboard: the rest of the room's comments; nothing left to show.
+    more.focus()
+    phone.keyboard.press("Enter")
+    expect(room.locator(".comment")).to_have_count(ROOM_COMMENTS + 1)
+    expect(more).to_have_count(0)
+    expect(room.locator(".comments-count")).to_have_count(0)
+    expect(room.locator(".comment-text", has_text=re.compile(r"numéro 25$"))).to_be_visible()
+
+    assert errors == [], errors
+    ctx.close()
