@@ -5,6 +5,7 @@ more on demand."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.e2e
 ROOM_COMMENTS = 25  # more than a page (20)
 
 
-def _seed_comments(database_url: str, code: str) -> int:
+def _seed_comments(database_url: str, code: str, instance: Path) -> int:
     """Open the session's first set and give its open question ``ROOM_COMMENTS`` comments from
     as many participants, as they would be in a room that answered; return the question id."""
     import secrets
@@ -27,7 +28,13 @@ def _seed_comments(database_url: str, code: str) -> int:
     from workshop.models import Answer, Participant, Session
     from workshop.models.enums import QuestionKind, SetState
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SOCKETIO_ASYNC_MODE": "threading"})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SOCKETIO_ASYNC_MODE": "threading",
+        }
+    )
     with app.app_context():
         session = db.session.scalars(select(Session).where(Session.code == code)).one()
         qset = session.question_sets[0]
@@ -54,12 +61,12 @@ def _seed_comments(database_url: str, code: str) -> int:
     return question_id
 
 
-def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser):
+def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser, tmp_path):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=WAIT)
     errors: list[str] = []
-    qid = _seed_comments(live_server.database_url, live_server.code)
+    qid = _seed_comments(live_server.database_url, live_server.code, tmp_path / "seed")
 
     ctx = browser.new_context(**PHONE)
     phone = new_page(ctx, errors, "phone")
