@@ -1,10 +1,11 @@
 """A big room's comments on a phone (360 × 740), in Chromium: every comment reaches every phone,
 but a phone draws the first page (the most supported first) and the participant's own, and
-more on demand."""
+more on demand; a list in use keeps its order."""
 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from tests.e2e.helpers import PHONE, WAIT, new_page
 pytestmark = pytest.mark.e2e
 
 ROOM_COMMENTS = 25  # more than a page (20)
+#: Seconds after a tap when the list may be sorted again (static/js/phone.js: RESORT_MS, CALM_MS).
+RESORT_WAIT = 5.5
 
 
 def _seed_comments(database_url: str, code: str, instance: Path) -> int:
@@ -96,6 +99,30 @@ def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser, tmp_pa
         "21 commentaires sur 26, les plus soutenus d'abord."
     )
 
+    # Supporting a comment does not move it from under the finger: while the list is used it
+    # keeps its order (the server's batch with the new count included); once left alone, the
+    # next change sorts it again.
+    comments = room.locator(".comment")
+    comments.nth(19).get_by_role("button", name=re.compile("Soutenir")).click()
+    tapped = time.monotonic()
+    expect(comments.nth(19)).to_contain_text("numéro 20")
+    expect(comments.nth(19)).to_contain_text("1 soutien")
+    phone.wait_for_timeout(1500)  # the comments batch (every 0.5 s) has come and gone
+    expect(comments.nth(19)).to_contain_text("numéro 20")
+    expect(comments.first).to_contain_text("numéro 1")
+
+    other_ctx = browser.new_context(**PHONE)
+    other = new_page(other_ctx, errors, "phone2")
+    other.goto(live_server.url(f"/j/{live_server.code}"))
+    expect(other.locator("#conn")).to_have_attribute("data-state", "online")
+    theirs = other.locator(f"#comments-{qid} .comment", has_text="numéro 3")
+    phone.wait_for_timeout(max(0, int((tapped + RESORT_WAIT - time.monotonic()) * 1000)))
+    theirs.get_by_role("button", name=re.compile("Soutenir")).click()
+    expect(theirs).to_contain_text("1 soutien")
+    expect(comments.nth(0)).to_contain_text("numéro 3")
+    expect(comments.nth(1)).to_contain_text("numéro 20")
+    expect(comments.nth(2)).to_contain_text("numéro 1")
+
     # More, from the keyboard: the rest of the room's comments; nothing left to show.
     more.focus()
     phone.keyboard.press("Enter")
@@ -106,3 +133,4 @@ def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser, tmp_pa
 
     assert errors == [], errors
     ctx.close()
+    other_ctx.close()
