@@ -5,6 +5,9 @@
   "use strict";
   var L = window.Live, t = L.t, el = L.el;
   var state = { agenda: null, sets: [], results: {}, counters: { phones: 0, answers: {} }, comments: {}, conclusions: [] };
+  /* The moderation lists are redrawn with every push (twice a second in a busy room): a comment
+     keeps its place while the facilitator uses them, so « Masquer » hits the comment aimed at. */
+  var moderationOrder = L.stableOrder(5000, 3000);
   var conclusionsBox = document.getElementById("console-conclusions");
   var agendaList = document.getElementById("console-agenda");
   var setsBox = document.getElementById("console-sets");
@@ -161,7 +164,7 @@
 
   function renderModeration(q, list) {
     var ul = el("ul", { class: "moderation" });
-    L.sortComments(list).forEach(function (c) {
+    moderationOrder.order(q.id, list).forEach(function (c) {
       ul.appendChild(el("li", { class: "c-comment" + (c.hidden ? " hidden-comment" : "") + (c.highlighted ? " highlighted" : ""),
         "data-comment-id": String(c.id) }, [
         el("p", { class: "comment-text", text: c.text }),
@@ -179,9 +182,11 @@
         ]),
       ]));
     });
-    return el("section", { class: "c-comments", "aria-label": L.pair(t("comments"), q.prompt) }, [
+    var section = el("section", { class: "c-comments", "aria-label": L.pair(t("comments"), q.prompt) }, [
       el("h4", { text: q.prompt }), ul,
     ]);
+    moderationOrder.watch(section);
+    return section;
   }
 
   /* ---------- conclusions ---------- */
@@ -290,6 +295,7 @@
       state.results = snap.results || {};
       state.counters = snap.counters || { phones: 0, answers: {} };
       state.comments = snap.comments || {};
+      moderationOrder.reset();
       state.conclusions = snap.conclusions || [];
       renderAgenda();
       renderCounters();

@@ -199,6 +199,38 @@
     });
   }
 
+  /* Comment lists that change under the user's eyes (phones, console moderation): `order(key,
+     list)` gives `list` sorted (sortComments) the first time, and again only once the user has
+     left the lists alone for `calmMs` and that list's last sort is `everyMs` old; meanwhile its
+     comments keep their place (their fields updated) and new ones come at the end, so nothing
+     moves from under a finger or a pointer. `watch(node)` counts a touch, a key or the focus in
+     `node` as use; `reset()` forgets every order. */
+  function stableOrder(everyMs, calmMs) {
+    var orders = {}, sortedAt = {}, usedAt = 0;
+    function used() { usedAt = Date.now(); }
+    return {
+      watch: function (node) {
+        ["pointerdown", "keydown", "focusin"].forEach(function (type) { node.addEventListener(type, used); });
+      },
+      reset: function () { orders = {}; sortedAt = {}; },
+      order: function (key, list) {
+        var now = Date.now(), ids = orders[key], result;
+        if (!ids || (now - usedAt >= calmMs && now - (sortedAt[key] || 0) >= everyMs)) {
+          sortedAt[key] = now;
+          result = sortComments(list);
+        } else {
+          var byId = {}, kept = {};
+          list.forEach(function (c) { byId[c.id] = c; });
+          result = ids.map(function (id) { return byId[id]; }).filter(Boolean);
+          result.forEach(function (c) { kept[c.id] = true; });
+          result = result.concat(sortComments(list.filter(function (c) { return !kept[c.id]; })));
+        }
+        orders[key] = result.map(function (c) { return c.id; });
+        return result;
+      },
+    };
+  }
+
   /* A `comments` batch (docs/protocol.md): changed(c) for each changed comment, removed(r) for
      each {id, question_id} no longer shown (ids one does not hold are ignored by the caller). */
   function applyComments(batch, changed, removed) {
@@ -211,6 +243,6 @@
     setServerTime: setServerTime, now: now, clock: clock, number: number,
     timerText: timerText, isOvertime: isOvertime, showTimer: showTimer, currentItem: currentItem,
     setConn: setConn, connect: connect, request: request, sortComments: sortComments,
-    applyComments: applyComments,
+    stableOrder: stableOrder, applyComments: applyComments,
   };
 })();

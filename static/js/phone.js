@@ -12,13 +12,11 @@
      reaches every phone, and a list redrawn twice a second must stay short to stay readable
      (and light on a cheap phone). The participant's own comments are always drawn. */
   var COMMENTS_PAGE = 20;
-  /* Comments keep their place on screen while the participant is using the list: a batch
-     updates counts in place and adds new comments at the end; the list is sorted again only
-     once nobody touched it for CALM_MS and its last sort is RESORT_MS old. (In a big room a
-     batch arrives twice a second: re-sorting each time moved the comment under a finger just
-     as it tapped « Soutenir ».) */
-  var RESORT_MS = 5000, CALM_MS = 3000;
-  var touchedAt = 0;
+  /* Comments keep their place while the participant uses the list, sorted again once it is
+     left alone 3 s and its last sort is 5 s old (Live.stableOrder): in a big room a batch comes
+     twice a second, and re-sorting each time moved the comment under a finger as it tapped
+     « Soutenir ». */
+  var commentOrder = L.stableOrder(5000, 3000);
 
   var state = {
     set: null,          // the open (or last closed) set
@@ -26,8 +24,6 @@
     comments: {},       // question id -> [comment]
     commentById: {},    // answer id -> its comment (the object in `comments`)
     commentsShown: {},  // question id -> how many comments are drawn (COMMENTS_PAGE at first)
-    commentOrder: {},   // question id -> answer ids in the order drawn last
-    sortedAt: {},       // question id -> when that order was last sorted (ms)
     upvotes: {},        // answer id -> true
     groups: [],
     mineIds: {},        // answer ids of my own comments
@@ -297,32 +293,9 @@
 
   function renderComments(q) {
     var wrap = el("section", { class: "room-comments", id: "comments-" + q.id, "aria-label": t("comments") });
-    ["pointerdown", "keydown", "focusin"].forEach(function (type) {
-      wrap.addEventListener(type, function () { touchedAt = Date.now(); });
-    });
+    commentOrder.watch(wrap);
     drawComments(q.id, wrap);
     return wrap;
-  }
-
-  /* A question's comments in the order to draw (see RESORT_MS). */
-  function orderedComments(qid) {
-    var list = state.comments[qid] || [];
-    var now = Date.now();
-    var order = state.commentOrder[qid];
-    if (!order || (now - touchedAt >= CALM_MS && now - (state.sortedAt[qid] || 0) >= RESORT_MS)) {
-      state.sortedAt[qid] = now;
-      order = L.sortComments(list);
-    } else {
-      var kept = {};
-      order = order.map(function (id) { return state.commentById[id]; }).filter(function (c) {
-        if (!c || String(c.question_id) !== String(qid)) return false;
-        kept[c.id] = true;
-        return true;
-      });
-      order = order.concat(L.sortComments(list.filter(function (c) { return !kept[c.id]; })));
-    }
-    state.commentOrder[qid] = order.map(function (c) { return c.id; });
-    return order;
   }
 
   function drawComments(qid, wrap) {
@@ -331,7 +304,7 @@
     L.keepFocus(wrap, function () {
       L.clear(wrap);
       wrap.appendChild(el("h2", { class: "comments-title", text: t("comments") }));
-      var list = orderedComments(qid);
+      var list = commentOrder.order(qid, state.comments[qid] || []);
       if (!list.length) { wrap.appendChild(el("p", { class: "meta", text: t("no_comments") })); return; }
       var limit = state.commentsShown[qid] || COMMENTS_PAGE;
       var drawn = list.slice(0, limit).concat(list.slice(limit).filter(isMine));
@@ -400,8 +373,7 @@
     state.comments = comments || {};
     state.commentById = {};
     state.commentsShown = {};
-    state.commentOrder = {};
-    state.sortedAt = {};
+    commentOrder.reset();
     Object.keys(state.comments).forEach(function (qid) {
       state.comments[qid].forEach(function (c) { state.commentById[c.id] = c; });
     });

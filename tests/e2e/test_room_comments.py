@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import PHONE, WAIT, new_page
+from tests.e2e.helpers import PHONE, WAIT, log_in, new_page
 
 pytestmark = pytest.mark.e2e
 
@@ -134,3 +134,48 @@ def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser, tmp_pa
     assert errors == [], errors
     ctx.close()
     other_ctx.close()
+
+
+def test_the_console_moderation_list_keeps_its_order_while_used(live_server, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT)
+    errors: list[str] = []
+    qid = _seed_comments(live_server.database_url, live_server.code, tmp_path / "seed")
+
+    console_ctx = browser.new_context(locale="fr-BE")
+    console = new_page(console_ctx, errors, "console")
+    log_in(console, live_server)
+    console.goto(live_server.url(f"/host/{live_server.code}"))
+    expect(console.locator("#conn")).to_have_attribute("data-state", "online")
+    items = console.locator(".c-comments .c-comment")
+    expect(items).to_have_count(ROOM_COMMENTS)
+    expect(items.first).to_contain_text("numéro 1")
+
+    # The facilitator highlights the 20th comment and hides the 21st: both stay where they
+    # were clicked (a highlighted comment sorts first), through the pushes that follow.
+    items.nth(19).get_by_role("button", name="Mettre en avant").click()
+    expect(items.nth(19)).to_have_class(re.compile(r"\bhighlighted\b"))
+    expect(items.nth(19)).to_contain_text("numéro 20")
+    items.nth(20).get_by_role("button", name="Masquer").click()
+    used = time.monotonic()
+    expect(items.nth(20)).to_have_class(re.compile(r"\bhidden-comment\b"))
+    expect(items.nth(20)).to_contain_text("numéro 21")
+    console.wait_for_timeout(1500)  # pushes every 0.5 s redraw the console
+    expect(items.nth(19)).to_contain_text("numéro 20")
+    expect(items.first).to_contain_text("numéro 1")
+
+    # Left alone, the list is sorted again with the next change: the highlighted comment first.
+    phone_ctx = browser.new_context(**PHONE)
+    phone = new_page(phone_ctx, errors, "phone")
+    phone.goto(live_server.url(f"/j/{live_server.code}"))
+    expect(phone.locator("#conn")).to_have_attribute("data-state", "online")
+    theirs = phone.locator(f"#comments-{qid} .comment", has_text="numéro 3")
+    console.wait_for_timeout(max(0, int((used + RESORT_WAIT - time.monotonic()) * 1000)))
+    theirs.get_by_role("button", name=re.compile("Soutenir")).click()
+    expect(items.nth(0)).to_contain_text("numéro 20")
+    expect(items.nth(1)).to_contain_text("numéro 3")
+
+    assert errors == [], errors
+    console_ctx.close()
+    phone_ctx.close()
