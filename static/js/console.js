@@ -8,6 +8,10 @@
   /* The moderation lists are redrawn with every push (twice a second in a busy room): a comment
      keeps its place while the facilitator uses them, so « Masquer » hits the comment aimed at. */
   var moderationOrder = L.stableOrder(5000, 3000);
+  /* Comments drawn per question in the moderation lists until « more » is asked (the whole
+     console is redrawn with every push); the top of the list is what phones and projector show. */
+  var MODERATION_PAGE = 50;
+  var moderationShown = {}; // question id -> how many are drawn
   var conclusionsBox = document.getElementById("console-conclusions");
   var agendaList = document.getElementById("console-agenda");
   var setsBox = document.getElementById("console-sets");
@@ -164,7 +168,9 @@
 
   function renderModeration(q, list) {
     var ul = el("ul", { class: "moderation" });
-    moderationOrder.order(q.id, list).forEach(function (c) {
+    var ordered = moderationOrder.order(q.id, list);
+    var limit = moderationShown[q.id] || MODERATION_PAGE;
+    ordered.slice(0, limit).forEach(function (c) {
       ul.appendChild(el("li", { class: "c-comment" + (c.hidden ? " hidden-comment" : "") + (c.highlighted ? " highlighted" : ""),
         "data-comment-id": String(c.id) }, [
         el("p", { class: "comment-text", text: c.text }),
@@ -182,8 +188,14 @@
         ]),
       ]));
     });
+    var more = ordered.length > limit;
     var section = el("section", { class: "c-comments", "aria-label": L.pair(t("comments"), q.prompt) }, [
-      el("h4", { text: q.prompt }), ul,
+      el("h4", { text: q.prompt }),
+      more ? el("p", { class: "meta comments-count", text: t("comments_shown", { shown: limit, total: ordered.length }) }) : null,
+      ul,
+      more ? el("button", { type: "button", class: "small comments-more", "data-focus-key": "more-" + q.id,
+        text: t("more_comments"),
+        on: { click: function () { moderationShown[q.id] = limit + MODERATION_PAGE; renderSets(); } } }) : null,
     ]);
     moderationOrder.watch(section);
     return section;

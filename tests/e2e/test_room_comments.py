@@ -15,13 +15,14 @@ from tests.e2e.helpers import PHONE, WAIT, log_in, new_page
 pytestmark = pytest.mark.e2e
 
 ROOM_COMMENTS = 25  # more than a page (20)
+MODERATED = 55  # more than a page of the console's moderation list (50)
 #: Seconds after a tap when the list may be sorted again (static/js/phone.js: RESORT_MS, CALM_MS).
 RESORT_WAIT = 5.5
 
 
-def _seed_comments(database_url: str, code: str, instance: Path) -> int:
-    """Open the session's first set and give its open question ``ROOM_COMMENTS`` comments from
-    as many participants, as they would be in a room that answered; return the question id."""
+def _seed_comments(database_url: str, code: str, instance: Path, count: int = ROOM_COMMENTS) -> int:
+    """Open the session's first set and give its open question ``count`` comments from as many
+    participants, as they would be in a room that answered; return the question id."""
     import secrets
 
     from sqlalchemy import select
@@ -43,7 +44,7 @@ def _seed_comments(database_url: str, code: str, instance: Path) -> int:
         qset = session.question_sets[0]
         qset.state = SetState.OPEN
         question = next(q for q in qset.questions if q.kind is QuestionKind.OPEN)
-        for n in range(1, ROOM_COMMENTS + 1):
+        for n in range(1, count + 1):
             person = Participant(
                 session_id=session.id, token=secrets.token_hex(8), pseudonym=f"Agent {n}"
             )
@@ -141,15 +142,23 @@ def test_the_console_moderation_list_keeps_its_order_while_used(live_server, bro
 
     expect.set_options(timeout=WAIT)
     errors: list[str] = []
-    qid = _seed_comments(live_server.database_url, live_server.code, tmp_path / "seed")
+    _seed_comments(live_server.database_url, live_server.code, tmp_path / "seed", MODERATED)
 
     console_ctx = browser.new_context(locale="fr-BE")
     console = new_page(console_ctx, errors, "console")
     log_in(console, live_server)
     console.goto(live_server.url(f"/host/{live_server.code}"))
     expect(console.locator("#conn")).to_have_attribute("data-state", "online")
-    items = console.locator(".c-comments .c-comment")
-    expect(items).to_have_count(ROOM_COMMENTS)
+    moderation = console.locator(".c-comments")
+    items = moderation.locator(".c-comment")
+    # A page of 50 (the console is redrawn with every push), then the rest on demand.
+    expect(items).to_have_count(50)
+    expect(moderation.locator(".comments-count")).to_have_text(
+        f"50 commentaires sur {MODERATED}, les plus soutenus d'abord."
+    )
+    moderation.get_by_role("button", name="Afficher plus de commentaires").click()
+    expect(items).to_have_count(MODERATED)
+    expect(moderation.locator(".comments-more")).to_have_count(0)
     expect(items.first).to_contain_text("numéro 1")
 
     # The facilitator highlights the 20th comment and hides the 21st: both stay where they
@@ -170,7 +179,7 @@ def test_the_console_moderation_list_keeps_its_order_while_used(live_server, bro
     phone = new_page(phone_ctx, errors, "phone")
     phone.goto(live_server.url(f"/j/{live_server.code}"))
     expect(phone.locator("#conn")).to_have_attribute("data-state", "online")
-    theirs = phone.locator(f"#comments-{qid} .comment", has_text="numéro 3")
+    theirs = phone.locator(".room-comments .comment", has_text="numéro 3")
     console.wait_for_timeout(max(0, int((used + RESORT_WAIT - time.monotonic()) * 1000)))
     theirs.get_by_role("button", name=re.compile("Soutenir")).click()
     expect(items.nth(0)).to_contain_text("numéro 20")

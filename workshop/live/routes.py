@@ -224,6 +224,9 @@ def js_strings(role: str) -> dict[str, str]:
         "dontknow": _("Je ne sais pas"),
         "highlighted": _("Mis en avant"),
         "upvotes": _("%(n)s soutien(s)"),
+        # Long comment lists (phones, console moderation) are drawn a page at a time.
+        "comments_shown": _("%(shown)s commentaires sur %(total)s, les plus soutenus d'abord."),
+        "more_comments": _("Afficher plus de commentaires"),
         "anonymous": _("Anonyme"),
         "respondents": _("Réponses : %(n)s"),
         # Conclusions put to the room.
@@ -255,8 +258,6 @@ def js_strings(role: str) -> dict[str, str]:
             text_required=_("Écrivez votre réponse."),
             comments=_("Commentaires de la salle"),
             no_comments=_("Aucun commentaire pour l'instant."),
-            comments_shown=_("%(shown)s commentaires sur %(total)s, les plus soutenus d'abord."),
-            more_comments=_("Afficher plus de commentaires"),
             upvote=_("Soutenir"),
             upvote_of=_("Soutenir le commentaire de %(who)s"),
             mine=_("Votre commentaire"),
