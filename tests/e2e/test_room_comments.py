@@ -65,6 +65,29 @@ def _seed_comments(database_url: str, code: str, instance: Path, count: int = RO
     return question_id
 
 
+def _join(browser, live_server, errors: list[str], name: str):
+    """A phone (360 × 740) that joined the session and is online: its context and page."""
+    from playwright.sync_api import expect
+
+    ctx = browser.new_context(**PHONE)
+    page = new_page(ctx, errors, name)
+    page.goto(live_server.url(f"/j/{live_server.code}"))
+    expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+    return ctx, page
+
+
+def _support_third_once_calm(page, used: float) -> None:
+    """From ``page``, support the comment « numéro 3 » once ``RESORT_WAIT`` seconds have passed
+    since a list was last used (``used``, ``time.monotonic()``): the change that sorts it again."""
+    from playwright.sync_api import expect
+
+    theirs = page.locator(".room-comments .comment", has_text="numéro 3")
+    expect(theirs).to_be_visible()
+    page.wait_for_timeout(max(0, int((used + RESORT_WAIT - time.monotonic()) * 1000)))
+    theirs.get_by_role("button", name=re.compile("Soutenir")).click()
+    expect(theirs).to_contain_text("1 soutien")
+
+
 def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser, tmp_path):
     from playwright.sync_api import expect
 
@@ -72,10 +95,7 @@ def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser, tmp_pa
     errors: list[str] = []
     qid = _seed_comments(live_server.database_url, live_server.code, tmp_path / "seed")
 
-    ctx = browser.new_context(**PHONE)
-    phone = new_page(ctx, errors, "phone")
-    phone.goto(live_server.url(f"/j/{live_server.code}"))
-    expect(phone.locator("#conn")).to_have_attribute("data-state", "online")
+    ctx, phone = _join(browser, live_server, errors, "phone")
     room = phone.locator(f"#comments-{qid}")
     more = room.get_by_role("button", name="Afficher plus de commentaires")
 
@@ -112,14 +132,8 @@ def test_a_phone_draws_a_page_of_comments_then_more(live_server, browser, tmp_pa
     expect(comments.nth(19)).to_contain_text("numéro 20")
     expect(comments.first).to_contain_text("numéro 1")
 
-    other_ctx = browser.new_context(**PHONE)
-    other = new_page(other_ctx, errors, "phone2")
-    other.goto(live_server.url(f"/j/{live_server.code}"))
-    expect(other.locator("#conn")).to_have_attribute("data-state", "online")
-    theirs = other.locator(f"#comments-{qid} .comment", has_text="numéro 3")
-    phone.wait_for_timeout(max(0, int((tapped + RESORT_WAIT - time.monotonic()) * 1000)))
-    theirs.get_by_role("button", name=re.compile("Soutenir")).click()
-    expect(theirs).to_contain_text("1 soutien")
+    other_ctx, other = _join(browser, live_server, errors, "phone2")
+    _support_third_once_calm(other, tapped)
     expect(comments.nth(0)).to_contain_text("numéro 3")
     expect(comments.nth(1)).to_contain_text("numéro 20")
     expect(comments.nth(2)).to_contain_text("numéro 1")
@@ -175,13 +189,8 @@ def test_the_console_moderation_list_keeps_its_order_while_used(live_server, bro
     expect(items.first).to_contain_text("numéro 1")
 
     # Left alone, the list is sorted again with the next change: the highlighted comment first.
-    phone_ctx = browser.new_context(**PHONE)
-    phone = new_page(phone_ctx, errors, "phone")
-    phone.goto(live_server.url(f"/j/{live_server.code}"))
-    expect(phone.locator("#conn")).to_have_attribute("data-state", "online")
-    theirs = phone.locator(".room-comments .comment", has_text="numéro 3")
-    console.wait_for_timeout(max(0, int((used + RESORT_WAIT - time.monotonic()) * 1000)))
-    theirs.get_by_role("button", name=re.compile("Soutenir")).click()
+    phone_ctx, phone = _join(browser, live_server, errors, "phone")
+    _support_third_once_calm(phone, used)
     expect(items.nth(0)).to_contain_text("numéro 20")
     expect(items.nth(1)).to_contain_text("numéro 3")
 
