@@ -77,7 +77,9 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     from .live import register_socket_handlers
+    from .services import live
 
+    live.init_app(app)
     register_socket_handlers()
     # Broadcasts to big rooms are sent in slices (workshop/socket_manager.py); with a Redis
     # message queue the manager is the Redis one, so Flask-SocketIO does not build its own.

@@ -77,7 +77,7 @@ def serve(host: str, port: int, demo: bool, quiet: bool) -> None:
         base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
         for line in prepare_demo(app, base):
             click.echo(line)
-    from .services.live import runtime
+    from . import runtime
 
     runtime.tune_gc()  # under gevent only (checked above): collections walk less of the heap
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)", err=True)

@@ -1,22 +1,22 @@
 """Socket.IO handlers of the live session (docs/protocol.md is the contract).
 
-Each handler is thin: the payload is checked against its schema, the socket's role is checked,
-then ONE function of :mod:`workshop.services.live` does the work (validate, write, commit,
-publish) and the handler returns the ack. A :class:`ServiceError` becomes ``{"ok": false,
+Each handler is thin: the payload is checked against its schema (services/validation.py), the
+socket's role is checked, then ONE function of :mod:`workshop.services.live` (or
+:mod:`workshop.services.conclusions`) does the work — validate, write, commit, publish after
+the commit — and the handler returns the ack. A :class:`ServiceError` becomes ``{"ok": false,
 "error": {...}}``; any other exception is rolled back, logged and acked ``internal``.
 
-What a socket is (its session, role, participant and language) is a :class:`SocketState`, kept
-from its connect to its disconnect by the process that holds the socket. The phones' frequent
-events are "lean": handled without a Flask request context (:func:`live_event`).
+What a socket is (its session, role, participant and language) is the
+:class:`~workshop.services.live_state.SocketState` that ``live.connect`` registered, kept until
+its disconnect. The phones' frequent events are "lean": handled without a Flask request context
+(:func:`live_event`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, g, request
@@ -26,80 +26,31 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from ..extensions import db, socketio
-from ..services import live
+from ..services import conclusions, live
 from ..services.errors import ServiceError
-from ..services.live import control, endorsements
-from .tokens import COOKIE_NAME
+from ..services.live import SocketState
+from ..services.validation import (
+    Schema,
+    bad_payload,
+    is_any,
+    is_bool,
+    is_client_id,
+    is_int,
+    is_opt_int,
+    is_opt_str,
+    is_str,
+    one_of,
+)
 
 log = logging.getLogger(__name__)
 
 PARTICIPANT, SCREEN, CONSOLE = "participant", "screen", "console"
 #: Events a socket may send per second before ``rate_limited``.
 RATE_LIMIT = 20
-CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 # --- payload schemas ----------------------------------------------------------------------------
 
-Check = Callable[[Any], bool]
-
-
-def is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def is_bool(value: Any) -> bool:
-    return isinstance(value, bool)
-
-
-def is_str(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def is_opt_str(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def is_client_id(value: Any) -> bool:
-    return isinstance(value, str) and CLIENT_ID_RE.match(value) is not None
-
-
-def is_any(value: Any) -> bool:
-    return True
-
-
-class Schema:
-    """The fields an event's payload (a JSON object) may have: required ones and optional ones,
-    each with its type check. Anything else is ``bad_payload``."""
-
-    def __init__(self, required: Mapping[str, Check], optional: Mapping[str, Check] | None = None):
-        self.required = dict(required)
-        self.optional = dict(optional or {})
-
-    def validate(self, data: Any) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise _bad_payload(None)
-        fields = self.required | self.optional
-        for key in data:
-            if key not in fields:
-                raise _bad_payload(key)
-        for key in self.required:
-            if key not in data:
-                raise _bad_payload(key)
-        for key, value in data.items():
-            if not fields[key](value):
-                raise _bad_payload(key)
-        return data
-
-
-def _bad_payload(field: str | None) -> ServiceError:
-    details = {"field": field} if field else {}
-    return ServiceError("bad_payload", _("Requête mal formée."), **details)
-
-
-AUTH = Schema(
-    {"code": is_str, "role": lambda v: v in (PARTICIPANT, SCREEN, CONSOLE)},
-    {"token": is_opt_str},
-)
+AUTH = Schema({"code": is_str, "role": one_of(PARTICIPANT, SCREEN, CONSOLE)}, {"token": is_opt_str})
 ANSWER = Schema(
     {"client_id": is_client_id, "question_id": is_int, "value": is_any},
     {"text": is_opt_str},
@@ -110,29 +61,20 @@ AGENDA_GOTO = Schema({"position": is_int})
 AGENDA_NEXT = Schema({})
 SET_ID = Schema({"set_id": is_int})
 SET_REVEAL = Schema({"set_id": is_int, "revealed": is_bool})
+SET_FOCUS = Schema({"set_id": is_int, "question_id": is_opt_int})
 COMMENT_MODERATE = Schema({"answer_id": is_int}, {"hidden": is_bool, "highlighted": is_bool})
+ENDORSE = Schema(
+    {
+        "client_id": is_client_id,
+        "conclusion_id": is_int,
+        "choice": is_str,
+        "amendment": is_opt_str,
+    }
+)
+CONCLUSION_ID = Schema({"conclusion_id": is_int})
+CONCLUSION_REVEAL = Schema({"conclusion_id": is_int, "revealed": is_bool})
 
-# --- the socket's identity ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SocketState:
-    """What an accepted socket is, kept by the process that holds it from its connect to its
-    disconnect (a socket lives in one process; nothing here is shared state). Not in
-    python-socketio's per-socket session: that one lives on the engine.io socket, which
-    Flask-SocketIO's test client does not create."""
-
-    sid: str
-    session_id: int
-    role: str
-    participant_id: int | None
-    #: The language the socket connected with, for the messages of refusals.
-    locale: str | None
-    #: ``[window start, events in it]`` for :data:`RATE_LIMIT` (the list itself changes).
-    rate: list[float] = field(default_factory=lambda: [time.monotonic(), 0])
-
-
-_sockets: dict[str, SocketState] = {}
+# --- dispatch -----------------------------------------------------------------------------------
 
 
 def _rate_limited(state: SocketState) -> bool:
@@ -160,13 +102,13 @@ def _dispatch(
 ) -> dict[str, Any]:
     """Payload shape, rate, role, then ``fn(state, payload)``; the ack."""
     try:
-        state = _sockets.get(sid)
+        state = live.socket_state(sid)
         if state is None:
             raise _forbidden()
         if _rate_limited(state):
             raise ServiceError("rate_limited", _("Trop de requêtes ; patientez."))
         if len(args) > 1:
-            raise _bad_payload(None)
+            raise bad_payload()
         payload = schema.validate(args[0] if args else None)
         if state.role not in roles:
             raise _forbidden()
@@ -221,8 +163,8 @@ def register_lean_handlers(app: Flask) -> None:
 
     def bind(run: Callable[[str, tuple], Any]) -> Callable[..., Any]:
         def handler(sid: str, *args: Any) -> Any:
-            state = _sockets.get(sid)
             with app.app_context():
+                state = live.socket_state(sid)
                 g.live_locale = state.locale if state else None
                 return run(sid, args)
 
@@ -251,8 +193,11 @@ def on_connect(auth: Any = None) -> None:
             payload["code"],
             payload["role"],
             sid=sid,
-            signed_tokens=(payload.get("token"), request.cookies.get(COOKIE_NAME)),
+            signed_tokens=(payload.get("token"), request.cookies.get(live.tokens.COOKIE_NAME)),
             can_facilitate=payload["role"] == CONSOLE and _can_facilitate(),
+            # The selector itself, not get_locale(): that one is cached on ``g``, which a
+            # request context shares with an app context already pushed (the tests').
+            locale=get_babel().locale_selector() or None,
         )
     except ServiceError as exc:
         raise ConnectionRefusedError(
@@ -279,12 +224,6 @@ def on_connect(auth: Any = None) -> None:
         error = _internal_ack()["error"]
         raise ConnectionRefusedError(error["message"], error) from None
     _join_rooms(joined)
-    # The selector itself, not get_locale(): that one is cached on ``g``, which a request
-    # context shares with an app context already pushed (the tests').
-    locale = get_babel().locale_selector()
-    _sockets[sid] = SocketState(
-        sid, joined.session_id, joined.role, joined.participant_id, locale or None
-    )
     emit("snapshot", snapshot)
 
 
@@ -294,20 +233,19 @@ def _can_facilitate() -> bool:
 
 def _join_rooms(joined: live.Joined) -> None:
     session_id = joined.session_id
-    join_room(live.publish.session_room(session_id))
+    join_room(live.session_room(session_id))
     if joined.role == PARTICIPANT:
-        join_room(live.publish.phones_room(session_id))
-        join_room(live.publish.participant_room(joined.participant_id or 0))
+        join_room(live.phones_room(session_id))
+        join_room(live.participant_room(joined.participant_id or 0))
     elif joined.role == SCREEN:
-        join_room(live.publish.screen_room(session_id))
+        join_room(live.screen_room(session_id))
     else:
-        join_room(live.publish.console_room(session_id))
+        join_room(live.console_room(session_id))
 
 
 def _on_disconnect(sid: str, args: tuple = ()) -> None:
     """Any client leaves (``args``: python-socketio's reason). Its connection row is deleted;
     a phone leaving updates the console's ``counters``."""
-    _sockets.pop(sid, None)
     try:
         live.disconnect(sid)
     except Exception:
@@ -329,7 +267,7 @@ def on_answer(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     ``answer_saved`` to the participant's other tabs (at once); coalesced ``comments`` (when the
     text changed), ``results`` and ``counters``.
     """
-    answer = live.writer.submit_answer(
+    answer = live.submit_answer(
         state.session_id,
         state.participant_id,
         client_id=payload["client_id"],
@@ -349,7 +287,7 @@ def on_upvote(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     Ack: ``{"answer_id", "up", "upvotes"}``. Broadcasts ``comment`` (new count) when it changed,
     and coalesced ``results``.
     """
-    return live.writer.submit_upvote(
+    return live.submit_upvote(
         state.session_id, state.participant_id, payload["answer_id"], payload["up"], state.locale
     )
 
@@ -417,37 +355,16 @@ def on_comment_moderate(state: SocketState, payload: dict[str, Any]) -> dict[str
     return {"comment": comment}
 
 
-# --- projector focus (docs/protocol.md, « Console ») ------------------------------------------
-
-
-def is_opt_int(value: Any) -> bool:
-    return value is None or is_int(value)
-
-
-SET_FOCUS = Schema({"set_id": is_int, "question_id": is_opt_int})
-
-
 @live_event("set_focus", (CONSOLE,), SET_FOCUS)
 def on_set_focus(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console shows one question of a set on the projector (``question_id``), or the whole
     set (``null``). Ack ``{"set"}``; broadcasts ``question_set`` to ``session:<id>`` when the
     focus changed."""
-    set_view = control.focus_set(state.session_id, payload["set_id"], payload["question_id"])
+    set_view = live.focus_set(state.session_id, payload["set_id"], payload["question_id"])
     return {"set": set_view}
 
 
 # --- conclusions put to the room (docs/protocol.md, « Conclusions ») -----------------------------
-
-ENDORSE = Schema(
-    {
-        "client_id": is_client_id,
-        "conclusion_id": is_int,
-        "choice": is_str,
-        "amendment": is_opt_str,
-    }
-)
-CONCLUSION_ID = Schema({"conclusion_id": is_int})
-CONCLUSION_REVEAL = Schema({"conclusion_id": is_int, "revealed": is_bool})
 
 
 @live_event("endorse", (PARTICIPANT,), ENDORSE, lean=True)
@@ -458,7 +375,7 @@ def on_endorse(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     resend): ``endorsement_saved`` to the participant's other tabs, the coalesced tally
     (``conclusion`` to the console, and to the screen while revealed).
     """
-    endorsement = endorsements.record_endorsement(
+    endorsement = conclusions.endorse(
         state.session_id,
         state.participant_id,
         client_id=payload["client_id"],
@@ -474,7 +391,7 @@ def on_endorse(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
 def on_conclusion_put(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console puts a conclusion to the room (another open vote closes). Ack
     ``{"conclusion"}`` (with tally); broadcasts ``conclusion`` (each one that changed)."""
-    conclusion = endorsements.put_conclusion(state.session_id, payload["conclusion_id"])
+    conclusion = conclusions.put_to_room(state.session_id, payload["conclusion_id"])
     return {"conclusion": conclusion}
 
 
@@ -482,7 +399,7 @@ def on_conclusion_put(state: SocketState, payload: dict[str, Any]) -> dict[str, 
 def on_conclusion_close(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console closes the vote on a conclusion. Ack ``{"conclusion"}``; broadcasts
     ``conclusion``."""
-    conclusion = endorsements.close_conclusion(state.session_id, payload["conclusion_id"])
+    conclusion = conclusions.close_vote(state.session_id, payload["conclusion_id"])
     return {"conclusion": conclusion}
 
 
@@ -490,7 +407,5 @@ def on_conclusion_close(state: SocketState, payload: dict[str, Any]) -> dict[str
 def on_conclusion_reveal(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console shows or hides a conclusion's tally on the projector (showing one hides the
     others). Ack ``{"conclusion"}``; broadcasts ``conclusion`` (each one that changed)."""
-    conclusion = endorsements.reveal_conclusion(
-        state.session_id, payload["conclusion_id"], payload["revealed"]
-    )
+    conclusion = conclusions.reveal(state.session_id, payload["conclusion_id"], payload["revealed"])
     return {"conclusion": conclusion}

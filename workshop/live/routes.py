@@ -28,7 +28,7 @@ from sqlalchemy import select
 from ..auth.access import facilitator_required
 from ..extensions import csrf, db
 from ..models.session import Session, normalise_code
-from . import tokens
+from ..services.live import tokens
 from .qr import is_local_only, join_url, public_url, qr_svg
 
 bp = Blueprint("live", __name__)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import User
 from ..models.enums import Role
+from ..runtime import off_the_hub
 from .errors import ServiceError
-from .live.runtime import off_the_hub
+from .unit import transaction
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 MIN_PASSWORD_LENGTH = 8
@@ -32,10 +33,10 @@ def create_user(username: str, role: str, password: str) -> User:
         raise ServiceError("weak_password", f"password: at least {MIN_PASSWORD_LENGTH} characters")
     if db.session.scalar(select(User).where(User.username == username)):
         raise ServiceError("user_exists", f"username: {username!r} exists already")
-    user = User(username=username, role=role_value)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
+    with transaction():
+        user = User(username=username, role=role_value)
+        user.set_password(password)
+        db.session.add(user)
     return user
 
 
@@ -45,8 +46,8 @@ def set_password(username: str, password: str) -> User:
         raise ServiceError("unknown_user", f"username: no user {username!r}")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ServiceError("weak_password", f"password: at least {MIN_PASSWORD_LENGTH} characters")
-    user.set_password(password)
-    db.session.commit()
+    with transaction():
+        user.set_password(password)
     return user
 
 

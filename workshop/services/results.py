@@ -34,6 +34,7 @@ from ..extensions import db
 from ..labels import YESNO_LABELS
 from ..models import Answer, Participant, Question, QuestionSet, StakeholderGroup, Upvote
 from ..models.enums import YESNO_VALUES, QuestionKind
+from .validation import is_int
 
 #: At most this many words in a ``words`` result (the most frequent).
 WORDS_LIMIT = 100
@@ -254,27 +255,21 @@ def comment_view(
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _fits(question: Question, value: Any) -> bool:
     """Whether a stored value counts for the figures of a question other than ``open``
     (defensive: the service validated it, but the question may have been edited since)."""
     kind, n = question.kind, len(question.options or [])
     if kind is QuestionKind.CHOICE:
-        return _is_int(value) and 0 <= value < n
+        return is_int(value) and 0 <= value < n
     if kind is QuestionKind.MULTI:
         return (
-            isinstance(value, list)
-            and bool(value)
-            and all(_is_int(v) and 0 <= v < n for v in value)
+            isinstance(value, list) and bool(value) and all(is_int(v) and 0 <= v < n for v in value)
         )
     if kind is QuestionKind.YESNO:
         return value in YESNO_VALUES
     if kind is QuestionKind.SCALE:
         lo, hi = question.scale_min, question.scale_max
-        return _is_int(value) and lo is not None and hi is not None and lo <= value <= hi
+        return is_int(value) and lo is not None and hi is not None and lo <= value <= hi
     if kind is QuestionKind.RANK:
         return isinstance(value, list) and sorted(value) == list(range(n))
     if kind is QuestionKind.WORDS:

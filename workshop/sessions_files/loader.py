@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..models.enums import AgendaKind, QuestionKind
 from ..models.session import new_join_code
+from ..services.unit import transaction
 from .problems import Problem, SessionFileError
 from .schema import read_file
 from .specs import (
@@ -108,12 +109,8 @@ def load_paths(paths: Iterable[str | Path]) -> LoadReport:
     specs, problems = _check(paths)
     if problems:
         raise SessionFileError(problems)
-    try:
+    with transaction():
         report = _Loader(specs).run()
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return report
 
 

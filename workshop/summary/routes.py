@@ -29,7 +29,6 @@ from ..models import Conclusion, Session
 from ..models.session import normalise_code
 from ..services import conclusions as conclusion_service
 from ..services.errors import ServiceError
-from ..services.live import endorsements
 from . import exporters, figures
 from .forms import ConclusionForm, conclusion_form
 
@@ -96,7 +95,6 @@ def delete_conclusion(code: str, conclusion_id: int):
         conclusion_service.delete_conclusion(session, conclusion_id)
     except ServiceError:
         abort(404)
-    endorsements.publish_removed(session.id, conclusion_id)
     flash(_("Conclusion supprimée."), "info")
     return redirect(url_for(".summary", code=session.code, _anchor="conclusions"))
 
@@ -123,7 +121,6 @@ def _conclusion_page(session: Session, set_id: int | None, conclusion: Conclusio
         except ServiceError as exc:
             form.text.errors = [*form.text.errors, exc.message]
         else:
-            endorsements.publish_conclusion(saved)  # the console lists it, phones see edits
             flash(_("Conclusion enregistrée."), "info")
             anchor = f"conclusion-{saved.id}"
             return redirect(url_for(".summary", code=session.code, _anchor=anchor))

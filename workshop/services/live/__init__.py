@@ -1,34 +1,80 @@
-"""Every change of state of a live session (docs/protocol.md): validate, write, commit once,
-then publish.
+"""The live session's services: everything the socket handlers and the live pages call
+(docs/protocol.md is the contract; docs/architecture.md the map).
 
-Modules: ``participants`` (sockets joining, profiles), ``answers`` (answers, upvotes,
-moderation), ``control`` (agenda, question sets), ``snapshots`` (the state sent on connect),
-``publish`` (rooms, broadcasts, coalesced results and comments), ``presence`` (connected phones),
-``validation`` and ``views`` (JSON shapes).
+Every change of state validates, writes, commits once and publishes after the commit. The
+modules behind this surface, bottom up: ``views`` (JSON shapes), ``answer_values`` (an answer's
+value per question kind), ``presence`` (connected sockets), ``publish`` (coalesced results and
+comments), ``room`` and ``snapshots`` (the state sent on connect), ``answers`` (writes of
+answers, upvotes, moderation), ``writer`` (the group commit), ``participants`` (sockets joining,
+profiles), ``control`` (agenda, question sets), ``tokens`` (participants' signed tokens).
 """
 
-from . import writer
-from .answers import moderate_comment, record_answer, upvote
-from .control import agenda_goto, agenda_next, close_set, open_set, reveal_set
+from __future__ import annotations
+
+from flask import Flask
+
+from .. import conclusions, live_state
+from ..broadcast import console_room, participant_room, phones_room, screen_room, session_room
+from ..coalesce import Coalescer
+from ..live_state import LiveState, LRUCache, SocketState
+from . import tokens
+from .answers import moderate_comment
+from .control import agenda_goto, agenda_next, close_set, focus_set, open_set, reveal_set
 from .participants import Joined, connect, disconnect, set_profile
-from .publish import comments_pusher, pusher
+from .presence import tick as presence_tick
+from .publish import push_comments, push_now
+from .room import CACHE_SIZE
 from .snapshots import snapshot
+from .writer import GroupWriter, submit_answer, submit_upvote
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's :class:`LiveState` (its caches, registries, coalescers and writer)."""
+    app.extensions[live_state.EXTENSION_KEY] = LiveState(
+        app=app,
+        results=Coalescer(app, "results", push_now, "RESULTS_PUSH_INTERVAL"),
+        comments=Coalescer(app, "comments", push_comments, "COMMENTS_PUSH_INTERVAL"),
+        tallies=Coalescer(app, "tallies", conclusions.push_tallies, "RESULTS_PUSH_INTERVAL"),
+        writer=GroupWriter(app),
+        rooms=LRUCache(CACHE_SIZE),
+    )
+
+
+def state() -> LiveState:
+    """The current app's live state (caches and registries, not workshop state)."""
+    return live_state.current()
+
+
+def socket_state(sid: str) -> SocketState | None:
+    """What the socket ``sid`` is, if this process accepted it (``connect``) and it has not
+    left (``disconnect``)."""
+    return live_state.current().sockets.get(sid)
+
 
 __all__ = [
     "Joined",
+    "SocketState",
     "agenda_goto",
     "agenda_next",
     "close_set",
-    "comments_pusher",
     "connect",
+    "console_room",
     "disconnect",
+    "focus_set",
+    "init_app",
     "moderate_comment",
     "open_set",
-    "pusher",
-    "record_answer",
+    "participant_room",
+    "phones_room",
+    "presence_tick",
     "reveal_set",
+    "screen_room",
+    "session_room",
     "set_profile",
     "snapshot",
-    "upvote",
-    "writer",
+    "socket_state",
+    "state",
+    "submit_answer",
+    "submit_upvote",
+    "tokens",
 ]

@@ -1,16 +1,18 @@
-"""Answers, upvotes and moderation of comments.
+"""Answers, upvotes and moderation of comments: the writes, and what is published after them.
 
-Each function validates, writes, commits once, then publishes. Answers are written by
-:func:`write_answers` only — for a batch of many by the group-commit writer (``writer.py``), for a
-batch of one by :func:`record_answer` — and published by :func:`publish_answer` after the commit,
-so there is one write path to keep right.
+Answers and upvotes are written by the group-commit writer (``writer.py``), many per
+transaction: :func:`write_answers` and :func:`write_upvote` validate and write (the writer
+commits), and queue their broadcasts with :func:`~workshop.services.unit.after_commit`
+(:func:`publish_answers`, :func:`publish_upvote`). Moderation (the console, a few times per
+session) is its own unit of work (:func:`moderate_comment`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -19,21 +21,25 @@ from flask import current_app, has_request_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import Answer, Participant, Question, QuestionSet, Upvote
 from ...models.enums import SetState
+from .. import live_state
+from ..broadcast import emit, participant_room
 from ..errors import ServiceError
 from ..results import AnswerRow, comment_view
-from .publish import comments_pusher, emit, participant_room, pusher
-from .validation import check_answer
+from ..unit import after_commit, transaction
+from . import presence
+from .answer_values import check_answer
 from .views import answer_view
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerChange:
-    """What a stored answer changed, for :func:`publish_answer`."""
+    """What a stored answer changed, for :func:`publish_answers`."""
 
     session_id: int
     set_id: int
@@ -45,42 +51,6 @@ class AnswerChange:
 
 
 # --- answers ------------------------------------------------------------------------------------
-
-
-def record_answer(
-    session_id: int,
-    participant_id: int,
-    *,
-    client_id: str,
-    question_id: int,
-    value: Any,
-    text: str | None,
-    origin_sid: str | None = None,
-) -> dict[str, Any]:
-    """Store a participant's answer (docs/protocol.md, ``answer``); the stored answer.
-
-    A resend with the stored ``client_id`` returns the stored answer unchanged, publishes
-    nothing, and is accepted even once the set is closed.
-    """
-    request = AnswerRequest(session_id, participant_id, client_id, question_id, value, text)
-    for attempt in range(2):  # a second tab may insert the same answer at the same moment
-        try:
-            (outcome,) = write_answers([request])
-            if isinstance(outcome, ServiceError):
-                raise outcome
-            db.session.commit()
-            break
-        except IntegrityError:
-            db.session.rollback()
-            if attempt:
-                raise
-        except Exception:
-            db.session.rollback()
-            raise
-    stored, change = outcome
-    if change is not None:
-        publish_answer(change, participant_id, origin_sid)
-    return stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +65,8 @@ class AnswerRequest:
     text: str | None
     #: The handler's locale, for the messages of refusals (the writer has no request).
     locale: str | None = None
+    #: The socket that sent it: ``answer_saved`` goes to the participant's other tabs.
+    origin_sid: str | None = None
 
 
 #: What :func:`write_answers` gives back per request: ``(stored answer, change to publish or
@@ -178,8 +150,8 @@ def write_answers(
     (each outcome is the state its own request left). One query reads the questions with their
     set's state, one the existing answers (plain rows, no ORM objects); then one ``INSERT`` of
     the new answers, one bulk ``UPDATE`` of the replaced ones, one ``DELETE`` of the upvotes of
-    comments whose text changed. The caller commits, then publishes each change
-    (:func:`publish_answer`; comments are read again when the ``comments`` event is pushed).
+    comments whose text changed. The changes are published once the caller's transaction has
+    committed (:func:`publish_answers`; comments are read again when ``comments`` is pushed).
     """
     if not requests:
         return []
@@ -229,6 +201,7 @@ def write_answers(
         db.session.connection().execute(_DROP_UPVOTES, {"ids": list(drop_upvotes)})
     _save(stored.values())
     outcomes: list[AnswerOutcome] = []
+    changes: list[tuple[AnswerRequest, AnswerChange]] = []
     for request, item in zip(requests, applied, strict=True):
         if isinstance(item, ServiceError):
             outcomes.append(item)
@@ -246,6 +219,9 @@ def write_answers(
                 comment_changed=changed,
             )
             outcomes.append((view, change))
+            changes.append((request, change))
+    if changes:
+        after_commit(publish_answers, changes)
     return outcomes
 
 
@@ -395,74 +371,101 @@ def in_locale(locale: str | None) -> Iterator[None]:
         yield
 
 
-def publish_answer(change: AnswerChange, participant_id: int, origin_sid: str | None) -> None:
-    """After the commit: the participant's other tabs (at once), the comment and the figures
-    (coalesced)."""
-    if change.other_tabs:
-        emit("answer_saved", change.answer, participant_room(participant_id), skip_sid=origin_sid)
-    if change.comment_changed:
-        comments_pusher.mark(change.session_id, change.answer_id, change.answer["question_id"])
-    pusher.mark(change.session_id, change.set_id)
+def publish_answers(changes: list[tuple[AnswerRequest, AnswerChange]]) -> None:
+    """After the commit: each answer to its participant's other tabs (``answer_saved``, at
+    once), its comment and the set's figures (coalesced)."""
+    state = live_state.current()
+    for request, change in _with_other_tabs(changes):
+        if change.other_tabs:
+            emit(
+                "answer_saved",
+                change.answer,
+                participant_room(request.participant_id),
+                skip_sid=request.origin_sid,
+            )
+        if change.comment_changed:
+            state.comments.mark(change.session_id, change.answer_id, change.answer["question_id"])
+        state.results.mark(change.session_id, change.set_id)
 
 
-def _question(session_id: int, question_id: int) -> Question:
-    question = db.session.scalar(
-        select(Question)
-        .join(QuestionSet, QuestionSet.id == Question.question_set_id)
-        .where(Question.id == question_id, QuestionSet.session_id == session_id)
-    )
-    if question is None:
-        raise ServiceError("unknown_question", _("Cette question n'existe pas."))
-    return question
+def _with_other_tabs(
+    changes: list[tuple[AnswerRequest, AnswerChange]],
+) -> list[tuple[AnswerRequest, AnswerChange]]:
+    """With a message queue, mark the answers whose participant has no other socket open (no
+    ``answer_saved`` to send): most phones have one tab, and there every emit is a Redis
+    publish that every process reads. Read after the commit: a tab whose row is not seen yet
+    connected after it, so its snapshot holds the answer. In one process an emit to a room
+    holding only the sender's socket sends nothing, and costs less than the query."""
+    if not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        return changes
+    try:
+        several = presence.with_several_sockets({r.participant_id for r, _ in changes})
+    except Exception:  # the answers are committed: send to the tabs as before
+        db.session.rollback()
+        log.warning("reading the participants' tabs failed", exc_info=True)
+        return changes
+    return [
+        (r, c if r.participant_id in several else replace(c, other_tabs=False)) for r, c in changes
+    ]
 
 
 # --- upvotes ------------------------------------------------------------------------------------
 
 
-def upvote(session_id: int, participant_id: int, answer_id: int, up: bool) -> dict[str, Any]:
-    """Give (``up``) or take back one's upvote on a visible comment of this session.
-
-    Returns ``{"answer_id", "up", "upvotes"}``. Upvoting twice is harmless."""
-    try:
-        change = write_upvote(session_id, participant_id, answer_id, up)
-        db.session.commit()
-    except IntegrityError:  # the same upvote from another tab at the same moment
-        db.session.rollback()
-        change = UpvoteChange(session_id, answer_id, up, changed=False)
-    except Exception:
-        db.session.rollback()
-        raise
-    return publish_upvote(change)
-
-
 @dataclass(frozen=True, slots=True)
 class UpvoteChange:
-    """An upvote written (or found unchanged), for :func:`publish_upvote`."""
+    """An upvote written (or found unchanged), with the comment's count in the same
+    transaction: the ack's payload, and what :func:`publish_upvote` marks."""
 
     session_id: int
     answer_id: int
+    question_id: int
+    set_id: int
     up: bool
     changed: bool
+    upvotes: int
+
+    def ack(self) -> dict[str, Any]:
+        return {"answer_id": self.answer_id, "up": self.up, "upvotes": self.upvotes}
 
 
 def write_upvote(session_id: int, participant_id: int, answer_id: int, up: bool) -> UpvoteChange:
-    """Validate and write (not commit) one upvote."""
-    answer = _comment_answer(session_id, answer_id, visible_only=True)
+    """Give (``up``) or take back one's upvote on a visible comment of this session; validate
+    and write (the writer commits). Upvoting twice is harmless."""
+    answer, set_id = _comment_answer(session_id, answer_id, visible_only=True)
     if answer.participant_id == participant_id:
         raise ServiceError("own_comment", _("Vous ne pouvez pas soutenir votre commentaire."))
-    return UpvoteChange(session_id, answer_id, up, _set_upvote(participant_id, answer_id, up))
+    changed = _set_upvote(participant_id, answer_id, up)
+    change = UpvoteChange(
+        session_id, answer_id, answer.question_id, set_id, up, changed, upvote_count(answer_id)
+    )
+    if changed:
+        after_commit(publish_upvote, change)
+    return change
 
 
-def publish_upvote(change: UpvoteChange) -> dict[str, Any]:
-    """After the commit: the comment's new count when it changed; the ack's payload."""
-    answer = db.session.get(Answer, change.answer_id)
-    if answer is None or not answer.text:  # deleted meanwhile
-        return {"answer_id": change.answer_id, "up": change.up, "upvotes": 0}
-    comment = _comment(answer, with_hidden=True)
-    if change.changed:
-        comments_pusher.mark(change.session_id, answer.id, answer.question_id)
-        pusher.mark(change.session_id, _set_id(answer))
-    return {"answer_id": change.answer_id, "up": change.up, "upvotes": comment["upvotes"]}
+def unchanged_upvote(session_id: int, answer_id: int, up: bool) -> UpvoteChange:
+    """The same upvote was written by another process at the same moment: nothing changed
+    here; the comment's count as committed."""
+    question_id, set_id = db.session.execute(
+        select(Answer.question_id, Question.question_set_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(Answer.id == answer_id)
+    ).one()
+    return UpvoteChange(
+        session_id, answer_id, question_id, set_id, up, False, upvote_count(answer_id)
+    )
+
+
+def upvote_count(answer_id: int) -> int:
+    return db.session.scalar(select(func.count(Upvote.id)).where(Upvote.answer_id == answer_id))
+
+
+def publish_upvote(change: UpvoteChange) -> None:
+    """After the commit: the comment's new count and the set's figures (coalesced)."""
+    state = live_state.current()
+    state.comments.mark(change.session_id, change.answer_id, change.question_id)
+    state.results.mark(change.session_id, change.set_id)
 
 
 def _set_upvote(participant_id: int, answer_id: int, up: bool) -> bool:
@@ -486,44 +489,41 @@ def _set_upvote(participant_id: int, answer_id: int, up: bool) -> bool:
 def moderate_comment(
     session_id: int, answer_id: int, *, hidden: bool | None = None, highlighted: bool | None = None
 ) -> dict[str, Any]:
-    """Hide / show or highlight / unhighlight a comment; the comment with ``hidden``."""
+    """Hide / show or highlight / unhighlight a comment; the comment with ``hidden``. The change
+    reaches every client in the next coalesced ``comments`` batch."""
     if hidden is None and highlighted is None:
         raise ServiceError("bad_payload", _("Rien à modifier."), field="hidden")
-    try:
-        answer = _comment_answer(session_id, answer_id, visible_only=False)
+    with transaction():
+        answer, set_id = _comment_answer(session_id, answer_id, visible_only=False)
         if hidden is not None:
             answer.hidden = hidden
         if highlighted is not None:
             answer.highlighted = highlighted
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    comment = _comment(answer, with_hidden=True)
-    comments_pusher.mark(session_id, answer.id, answer.question_id)
-    pusher.mark(session_id, _set_id(answer))
-    return comment
+        after_commit(_mark_moderated, session_id, answer.id, answer.question_id, set_id)
+    return _comment(answer, with_hidden=True)
+
+
+def _mark_moderated(session_id: int, answer_id: int, question_id: int, set_id: int) -> None:
+    state = live_state.current()
+    state.comments.mark(session_id, answer_id, question_id)
+    state.results.mark(session_id, set_id)
 
 
 # --- shared -------------------------------------------------------------------------------------
 
 
-def _comment_answer(session_id: int, answer_id: int, *, visible_only: bool) -> Answer:
-    answer = db.session.scalar(
-        select(Answer)
+def _comment_answer(session_id: int, answer_id: int, *, visible_only: bool) -> tuple[Answer, int]:
+    """A comment of the session and its set's id (``unknown_answer`` otherwise)."""
+    found = db.session.execute(
+        select(Answer, Question.question_set_id)
         .join(Question, Question.id == Answer.question_id)
         .join(QuestionSet, QuestionSet.id == Question.question_set_id)
         .where(Answer.id == answer_id, QuestionSet.session_id == session_id)
-    )
+    ).first()
+    answer = found[0] if found else None
     if answer is None or not answer.text or (visible_only and answer.hidden):
         raise ServiceError("unknown_answer", _("Ce commentaire n'existe pas."))
-    return answer
-
-
-def _set_id(answer: Answer) -> int:
-    return db.session.scalar(
-        select(Question.question_set_id).where(Question.id == answer.question_id)
-    )
+    return answer, found[1]
 
 
 def _comment(answer: Answer, *, with_hidden: bool) -> dict[str, Any]:
@@ -531,5 +531,6 @@ def _comment(answer: Answer, *, with_hidden: bool) -> dict[str, Any]:
     pseudonym = db.session.scalar(
         select(Participant.pseudonym).where(Participant.id == answer.participant_id)
     )
-    upvotes = db.session.scalar(select(func.count(Upvote.id)).where(Upvote.answer_id == answer.id))
-    return comment_view(AnswerRow.of(answer, pseudonym, upvotes or 0), with_hidden=with_hidden)
+    return comment_view(
+        AnswerRow.of(answer, pseudonym, upvote_count(answer.id)), with_hidden=with_hidden
+    )

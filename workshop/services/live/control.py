@@ -1,4 +1,8 @@
-"""The facilitator's console: the agenda and the question sets' live state."""
+"""The facilitator's console: the agenda and the question sets' live state.
+
+Each function is one unit of work (services/unit.py): it validates, writes, commits once, and
+queues its broadcasts for after the commit; an unchanged state is neither written nor broadcast.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Question, QuestionSet, Session
 from ...models.enums import SessionStatus, SetState
+from ..broadcast import emit, session_room
 from ..errors import ServiceError
-from .publish import emit, push_now, session_room
+from ..unit import after_commit, transaction
+from .publish import push_now
 from .views import agenda_view, set_view
 
 
@@ -24,12 +30,12 @@ def _session(session_id: int) -> Session:
     return session
 
 
-def _commit_or_rollback() -> None:
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+def _publish_agenda(session: Session) -> None:
+    emit("agenda", agenda_view(session), session_room(session.id))
+
+
+def _publish_set(question_set: QuestionSet) -> None:
+    emit("question_set", set_view(question_set), session_room(question_set.session_id))
 
 
 # --- agenda -------------------------------------------------------------------------------------
@@ -38,38 +44,33 @@ def _commit_or_rollback() -> None:
 def agenda_goto(session_id: int, position: int) -> dict[str, Any]:
     """Make the item at ``position`` the current one: the previous item ends, this one starts
     (again) now, the session is live. Going to the current item changes nothing."""
-    try:
+    with transaction():
         session = _session(session_id)
         if not any(item.position == position for item in session.agenda):
             raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
-        changed = _move_to(session, position)
-    except Exception:
-        db.session.rollback()
-        raise
-    return _finish_agenda(session, changed)
+        _move_to(session, position)
+    return agenda_view(session)
 
 
 def agenda_next(session_id: int) -> dict[str, Any]:
     """Start the next item (the first when none is under way). After the last item, the
     session ends: the last item ends, ``current`` becomes null, the status ``ended``."""
-    try:
+    with transaction():
         session = _session(session_id)
         positions = [item.position for item in session.agenda]
         if not positions:
             raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
         current = session.current_position
         following = [p for p in positions if current is None or p > current]
-        changed = _move_to(session, following[0] if following else None)
-    except Exception:
-        db.session.rollback()
-        raise
-    return _finish_agenda(session, changed)
+        _move_to(session, following[0] if following else None)
+    return agenda_view(session)
 
 
-def _move_to(session: Session, position: int | None) -> bool:
-    """Set the current item (None: the end); whether anything changed (nothing written yet)."""
+def _move_to(session: Session, position: int | None) -> None:
+    """Set the current item (None: the end) and queue the ``agenda`` broadcast, unless it is
+    the current one already."""
     if position is not None and position == session.current_position:
-        return False
+        return
     now = datetime.now(UTC)
     previous = session.current_item
     if previous is not None:
@@ -79,16 +80,7 @@ def _move_to(session: Session, position: int | None) -> bool:
             item.started_at, item.ended_at = now, None
     session.current_position = position
     session.status = SessionStatus.LIVE if position is not None else SessionStatus.ENDED
-    return True
-
-
-def _finish_agenda(session: Session, changed: bool) -> dict[str, Any]:
-    if changed:
-        _commit_or_rollback()
-    view = agenda_view(session)
-    if changed:
-        emit("agenda", view, session_room(session.id))
-    return view
+    after_commit(_publish_agenda, session)
 
 
 # --- question sets ------------------------------------------------------------------------------
@@ -104,7 +96,7 @@ def _set(session_id: int, set_id: int) -> QuestionSet:
 def open_set(session_id: int, set_id: int) -> dict[str, Any]:
     """Open a set on the phones; any other open set of the session closes. The session is
     live; the set's projector focus is cleared (the whole set is shown)."""
-    try:
+    with transaction():
         question_set = _set(session_id, set_id)
         now = datetime.now(UTC)
         others = db.session.scalars(
@@ -116,6 +108,7 @@ def open_set(session_id: int, set_id: int) -> dict[str, Any]:
         ).all()
         for other in others:
             other.state, other.closed_at = SetState.CLOSED, now
+            after_commit(_publish_set, other)
         reopened = question_set.state is not SetState.OPEN
         refocused = question_set.focus_question_id is not None
         if reopened:
@@ -123,39 +116,25 @@ def open_set(session_id: int, set_id: int) -> dict[str, Any]:
             question_set.closed_at = None
         if refocused:
             question_set.focus_question_id = None  # opened: the projector shows the whole set
-        changed = reopened or refocused
+        if reopened or refocused:
+            after_commit(_publish_set, question_set)
         session = question_set.session
         if session.status is SessionStatus.PLANNED:
             session.status = SessionStatus.LIVE
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    for other in others:
-        emit("question_set", set_view(other), session_room(session_id))
-    view = set_view(question_set)
-    if changed:
-        emit("question_set", view, session_room(session_id))
-    return view
+    return set_view(question_set)
 
 
 def _change_set(
     session_id: int, set_id: int, apply: Callable[[QuestionSet], bool]
 ) -> tuple[dict[str, Any], bool]:
-    """Apply ``apply`` (validate, change; True when something changed) to a set of the session,
-    commit once, then broadcast the set's new state if it changed. Returns (view, changed)."""
-    try:
+    """Apply ``apply`` (validate, change; True when something changed) to a set of the session
+    in one unit of work, broadcasting the set's new state if it changed. (view, changed)."""
+    with transaction():
         question_set = _set(session_id, set_id)
         changed = apply(question_set)
         if changed:
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    view = set_view(question_set)
-    if changed:
-        emit("question_set", view, session_room(session_id))
-    return view, changed
+            after_commit(_publish_set, question_set)
+    return set_view(question_set), changed
 
 
 def close_set(session_id: int, set_id: int) -> dict[str, Any]:
@@ -180,9 +159,10 @@ def reveal_set(session_id: int, set_id: int, revealed: bool) -> dict[str, Any]:
         question_set.revealed = revealed
         return True
 
-    view, changed = _change_set(session_id, set_id, reveal)
-    if changed and revealed:
-        push_now(session_id, [set_id])
+    with transaction():  # one unit with _change_set's: the set's state, then its results
+        view, changed = _change_set(session_id, set_id, reveal)
+        if changed and revealed:
+            after_commit(push_now, session_id, [set_id])
     return view
 
 

@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, select, update
 
 from ...extensions import db
-from ...live import tokens
 from ...models import Participant, Session, StakeholderGroup
 from ...models.session import normalise_code
+from .. import live_state
 from ..errors import ServiceError
-from . import presence, writer
-from .publish import pusher
-from .validation import check_text
+from ..live_state import SocketState
+from ..unit import after_commit, transaction
+from ..validation import check_text
+from . import presence, tokens, writer
 
 ROLES = ("participant", "screen", "console")
 
@@ -62,9 +63,12 @@ def connect(
     sid: str,
     signed_tokens: tuple[str | None, ...] = (),
     can_facilitate: bool = False,
+    locale: str | None = None,
 ) -> Joined:
     """Accept a socket: find the session, check the role, find or create the participant (from
-    the first valid of ``signed_tokens``), record the connection. Commits once.
+    the first valid of ``signed_tokens``), record the connection (a row, and the socket's
+    :class:`SocketState` with its ``locale`` in the app's registry). Commits once; a phone
+    updates the console's ``counters``.
 
     This runs for every phone that (re)connects — thousands within a minute in a big room — so
     it runs prepared statements on the session's connection (no ORM objects): one to find the
@@ -72,7 +76,7 @@ def connect(
     connection row."""
     if role not in ROLES:
         raise ServiceError("bad_payload", _("Rôle inconnu."), field="role")
-    try:
+    with transaction():
         conn = db.session.connection()
         found_session = conn.execute(_SESSION_BY_CODE, {"code": normalise_code(code)}).first()
         if found_session is None:
@@ -83,14 +87,12 @@ def connect(
                 "forbidden", _("La console est réservée aux animateurs et organisateurs.")
             )
         found = _find_or_create(conn, session_id, signed_tokens) if role == "participant" else None
-        presence.add(sid, session_id, role, found[0] if found else None)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        participant_id = found[0] if found else None
+        presence.add(SocketState(sid, session_id, role, participant_id, locale))
+        if found is not None:
+            after_commit(live_state.current().results.mark, session_id)
     if found is not None:
-        participant_id, token, new = found
-        pusher.mark(session_id)
+        token, new = found[1], found[2]
         return Joined(session_id, role, participant_id, tokens.sign(token), new, revision)
     return Joined(session_id, role, revision=revision)
 
@@ -133,15 +135,11 @@ def set_profile(
 ) -> dict[str, Any]:
     """Set a participant's pseudonym (≤ ``MAX_PSEUDONYM_LENGTH``) and stakeholder group (a key
     of this session, or None). Commits once; returns ``{"pseudonym", "group"}``."""
-    try:
+    with transaction():
         participant = _participant(session_id, participant_id)
         limit = current_app.config["MAX_PSEUDONYM_LENGTH"]
         participant.pseudonym = check_text(pseudonym, limit) or ""
         participant.group_id = _group_id(session_id, group)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return {"pseudonym": participant.pseudonym, "group": group}
 
 

@@ -6,16 +6,18 @@ deleted on disconnect. The phone count is the number of *distinct participants* 
 tabs of one phone count once.
 
 A process that dies without running its disconnect handlers leaves its rows behind. Each row
-names its process (``server_id``; :data:`SERVER_ID` is this process's, unique per start), and each
-process keeps a heartbeat row (``LiveServer``), written with its first connection and then every
-``PRESENCE_HEARTBEAT_INTERVAL`` seconds (N) by a background task:
+names its server (``server_id``: the app's, ``host:pid:random``, in its
+:class:`~workshop.services.live_state.LiveState`), and each server keeps a heartbeat row
+(``LiveServer``), written with its first connection and then every
+``PRESENCE_HEARTBEAT_INTERVAL`` seconds (N) by a background task (not in ``TESTING`` apps: tests
+call :func:`tick`):
 
 - counts ignore the connections of servers whose heartbeat is older than ``3 N``;
 - every beat (the first one at the process's first connection: its start-up clean-up) purges
   the rows of those servers, and of dead processes of this host (same host name, no such pid),
   then pushes fresh ``counters`` to the sessions concerned;
 - a process whose heartbeat row was purged (it stalled for ``3 N``) writes its rows back at its
-  next beat, from the registry of the sockets it holds.
+  next beat, from the registry of the sockets it holds (``LiveState.sockets``).
 
 Clocks: heartbeats are written and compared in the servers' UTC time; hosts need NTP.
 """
@@ -25,9 +27,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import secrets
-import socket
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,23 +37,14 @@ from sqlalchemy import bindparam, delete, func, select, update
 from ...extensions import db, socketio
 from ...models import Answer, Participant, Question, QuestionSet, Session
 from ...models.live import LiveConnection, LiveServer
+from .. import live_state
+from ..live_state import HOSTNAME, SocketState
+from ..unit import after_commit, transaction
 
 log = logging.getLogger(__name__)
 
-HOSTNAME = socket.gethostname()[:50]
-#: This process, as written in ``LiveConnection.server_id``: ``host:pid:random``.
-SERVER_ID = f"{HOSTNAME}:{os.getpid()}:{secrets.token_hex(4)}"
 #: A server is dead when its heartbeat is older than this many intervals.
 STALE_AFTER_BEATS = 3
-
-# The sockets this process holds, per database URL (sid -> session id, role, participant id):
-# to write the rows back if another process purged them while this one stalled. Rebuildable,
-# never authoritative.
-_registries: dict[str, dict[str, tuple[int, str, int | None]]] = {}
-# When this process last wrote its heartbeat, per database URL (monotonic seconds).
-_last_beat: dict[str, float] = {}
-_task_lock = threading.Lock()
-_task: Any = None
 
 
 def interval(app: Flask | None = None) -> float:
@@ -97,24 +87,25 @@ def _upsert(model: Any, values: dict[str, Any], key: str, changes: tuple[str, ..
 _CONNECTION_CHANGES = ("session_id", "role", "participant_id", "server_id", "connected_at")
 
 
-def _merge_row(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
+def _merge_row(socket: SocketState) -> None:
     """Write (or rewrite) the row of one of this process's sockets (the caller commits)."""
     values = {
-        "sid": sid,
-        "session_id": session_id,
-        "role": role,
-        "participant_id": participant_id,
-        "server_id": SERVER_ID,
+        "sid": socket.sid,
+        "session_id": socket.session_id,
+        "role": socket.role,
+        "participant_id": socket.participant_id,
+        "server_id": live_state.current().server_id,
         "connected_at": datetime.now(UTC),
     }
     _upsert(LiveConnection, values, "sid", _CONNECTION_CHANGES)
 
 
-def add(sid: str, session_id: int, role: str, participant_id: int | None) -> None:
-    """Record an open socket (the caller commits); starts this process's heartbeat."""
-    _registry()[sid] = (session_id, role, participant_id)
+def add(socket: SocketState) -> None:
+    """Record an open socket: as a row in the caller's transaction, then in the app's registry
+    once committed; starts this server's heartbeat."""
+    after_commit(live_state.current().sockets.__setitem__, socket.sid, socket)
     _beat_if_due()
-    _merge_row(sid, session_id, role, participant_id)
+    _merge_row(socket)
     _start_heartbeat()
 
 
@@ -142,7 +133,7 @@ def with_several_sockets(participant_ids: set[int]) -> set[int]:
 
 def forget(sid: str) -> None:
     """This process no longer holds ``sid`` (its row is deleted by :func:`remove_rows`)."""
-    _registry().pop(sid, None)
+    live_state.current().sockets.pop(sid, None)
 
 
 def remove_rows(sids: list[str]) -> dict[str, int | None]:
@@ -154,9 +145,11 @@ def remove_rows(sids: list[str]) -> dict[str, int | None]:
 
 def clear_server(server_id: str) -> int:
     """Delete the rows of a server process that is gone; the number deleted (commits)."""
-    result = db.session.execute(delete(LiveConnection).where(LiveConnection.server_id == server_id))
-    db.session.execute(delete(LiveServer).where(LiveServer.server_id == server_id))
-    db.session.commit()
+    with transaction():
+        result = db.session.execute(
+            delete(LiveConnection).where(LiveConnection.server_id == server_id)
+        )
+        db.session.execute(delete(LiveServer).where(LiveServer.server_id == server_id))
     return result.rowcount or 0
 
 
@@ -164,6 +157,15 @@ def _live_servers_only():
     """The condition "the row's server is not known dead" (no heartbeat row yet: alive)."""
     dead = select(LiveServer.server_id).where(LiveServer.heartbeat_at < stale_before())
     return LiveConnection.server_id.not_in(dead)
+
+
+def counters(session_id: int) -> dict[str, Any]:
+    """``{"phones": n, "answers": {"<question id>": n}}`` of a session (the ``counters``
+    event)."""
+    return {
+        "phones": phone_count(session_id),
+        "answers": {str(k): v for k, v in answer_counts(session_id).items()},
+    }
 
 
 def phone_count(session_id: int) -> int:
@@ -191,34 +193,27 @@ def answer_counts(session_id: int) -> dict[int, int]:
 # --- heartbeat ----------------------------------------------------------------------------------
 
 
-def _db_key() -> str:
-    return str(db.engine.url)
-
-
-def _registry() -> dict[str, tuple[int, str, int | None]]:
-    return _registries.setdefault(_db_key(), {})
-
-
 def _beat_if_due() -> None:
     """Write the heartbeat in the caller's transaction unless written less than N ago."""
-    key = _db_key()
-    if time.monotonic() - _last_beat.get(key, float("-inf")) >= interval():
-        _last_beat[key] = time.monotonic()  # before any I/O: one writer per interval
+    state = live_state.current()
+    if time.monotonic() - state.last_beat >= interval():
+        state.last_beat = time.monotonic()  # before any I/O: one writer per interval
         _upsert_beat(datetime.now(UTC))
 
 
 def _upsert_beat(now: datetime) -> None:
-    """Insert or update this process's heartbeat row (not committed), race-free."""
-    values = {"server_id": SERVER_ID, "started_at": now, "heartbeat_at": now}
+    """Insert or update this server's heartbeat row (not committed), race-free."""
+    values = {"server_id": live_state.current().server_id, "started_at": now, "heartbeat_at": now}
     _upsert(LiveServer, values, "server_id", ("heartbeat_at",))
 
 
 def _write_beat(now: datetime | None = None) -> bool:
-    """Write this process's heartbeat (not committed); whether its row had to be created."""
+    """Write this server's heartbeat (not committed); whether its row had to be created."""
     now = now or datetime.now(UTC)
-    _last_beat[_db_key()] = time.monotonic()
+    state = live_state.current()
+    state.last_beat = time.monotonic()
     updated = db.session.execute(
-        update(LiveServer).where(LiveServer.server_id == SERVER_ID).values(heartbeat_at=now)
+        update(LiveServer).where(LiveServer.server_id == state.server_id).values(heartbeat_at=now)
     )
     if updated.rowcount:
         return False
@@ -229,35 +224,30 @@ def _write_beat(now: datetime | None = None) -> bool:
 def beat(now: datetime | None = None) -> bool:
     """Record this process's heartbeat (commits). When its row was gone (purged while this
     process stalled), write the rows of the sockets it holds back. Whether rows were restored."""
-    try:
+    with transaction():
         created = _write_beat(now)
-        registry = _registry()
-        restored = created and bool(registry)
+        held = list(live_state.current().sockets.values())
+        restored = created and bool(held)
         if restored:
-            _write_back(registry)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+            _write_back(held)
     return restored
 
 
-def _write_back(registry: dict[str, tuple[int, str, int | None]]) -> None:
+def _write_back(held: list[SocketState]) -> None:
     """Insert the rows of the sockets this process holds (not committed), leaving out those of
     sessions or participants deleted meanwhile."""
-    rows = list(registry.items())
-    session_ids = {session_id for _, (session_id, _, _) in rows}
-    participant_ids = {pid for _, (_, _, pid) in rows if pid is not None}
+    session_ids = {s.session_id for s in held}
+    participant_ids = {s.participant_id for s in held if s.participant_id is not None}
     sessions = set(db.session.scalars(select(Session.id).where(Session.id.in_(session_ids))))
     participants = set(
         db.session.scalars(select(Participant.id).where(Participant.id.in_(participant_ids)))
     )
-    for sid, (session_id, role, participant_id) in rows:
-        if session_id not in sessions or (
-            participant_id is not None and participant_id not in participants
+    for socket in held:
+        if socket.session_id not in sessions or (
+            socket.participant_id is not None and socket.participant_id not in participants
         ):
             continue
-        _merge_row(sid, session_id, role, participant_id)
+        _merge_row(socket)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -273,9 +263,10 @@ def _pid_alive(pid: int) -> bool:
 def _dead_on_this_host(server_ids: list[str]) -> list[str]:
     """Servers of this host whose process is gone (a crash followed by a quick restart)."""
     dead = []
+    own = live_state.current().server_id
     for server_id in server_ids:
         parts = server_id.split(":")
-        if len(parts) < 3 or server_id == SERVER_ID:
+        if len(parts) < 3 or server_id == own:
             continue
         host, pid = ":".join(parts[:-2]), parts[-2]
         if host == HOSTNAME and pid.isdigit() and not _pid_alive(int(pid)):
@@ -287,14 +278,14 @@ def purge_dead(now: datetime | None = None) -> set[int]:
     """Delete the rows (connections and heartbeat) of dead servers: heartbeat older than
     ``3 N``, or a process of this host that no longer exists. Commits; the ids of the sessions
     whose connections were deleted."""
-    try:
+    with transaction():
         stale = db.session.scalars(
             select(LiveServer.server_id).where(LiveServer.heartbeat_at < stale_before(now))
         ).all()
         servers = set(stale)
         local = select(LiveServer.server_id).where(LiveServer.server_id.startswith(HOSTNAME + ":"))
         servers.update(_dead_on_this_host(list(db.session.scalars(local))))
-        servers.discard(SERVER_ID)
+        servers.discard(live_state.current().server_id)
         if not servers:
             return set()
         doomed = LiveConnection.server_id.in_(servers)
@@ -303,10 +294,6 @@ def purge_dead(now: datetime | None = None) -> set[int]:
         )
         db.session.execute(delete(LiveConnection).where(doomed))
         db.session.execute(delete(LiveServer).where(LiveServer.server_id.in_(servers)))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     log.info("purged the connections of %d dead server(s): %s", len(servers), sorted(servers))
     return sessions
 
@@ -314,27 +301,26 @@ def purge_dead(now: datetime | None = None) -> set[int]:
 def tick() -> set[int]:
     """One heartbeat round: beat, purge the dead, push fresh counters where rows went away or
     came back. The sessions whose counters changed."""
-    from .publish import pusher
-
+    state = live_state.current()
     restored = beat()
     sessions = purge_dead()
     if restored:
-        sessions.update(session_id for session_id, _, _ in _registry().values())
+        sessions.update(socket.session_id for socket in state.sockets.values())
     for session_id in sessions:
-        pusher.mark(session_id)
+        state.results.mark(session_id)
     return sessions
 
 
 def _start_heartbeat() -> None:
-    """Start the background heartbeat of this process once (not in TESTING apps: tests call
+    """Start the background heartbeat of this app once (not in ``TESTING`` apps: tests call
     :func:`tick`)."""
-    global _task
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if _task is not None or app.testing or interval(app) <= 0:
+    state = live_state.current()
+    app = state.app
+    if state.heartbeat is not None or app.testing or interval(app) <= 0:
         return
-    with _task_lock:
-        if _task is None:
-            _task = socketio.start_background_task(_run, app)
+    with state.heartbeat_lock:
+        if state.heartbeat is None:
+            state.heartbeat = socketio.start_background_task(_run, app)
 
 
 def _run(app: Flask) -> None:

@@ -4,8 +4,8 @@ A phone's snapshot is mostly the same for every phone of the session: the sessio
 stakeholder groups, the agenda, the open set with its questions, the conclusion put to the room
 (or the last one put).
 At 2,000 phones connecting in a minute, building that from the ORM for each of them was most of
-the server's work (docs/performance.md). It is computed once per process per
-``(session id, Session.live_revision, locale, join URL base)`` and kept in a small cache.
+the server's work (docs/performance.md). It is computed once per app per
+``(session id, Session.live_revision, locale)`` and kept in a small cache (``LiveState.rooms``).
 
 ``live_revision`` is bumped in the transaction of any change to those rows, whichever process
 makes it (models/revision.py), so a cached view is served only while the database says nothing
@@ -14,24 +14,19 @@ it shows has changed: every snapshot reads the revision (one indexed row) first.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
-from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from sqlalchemy import bindparam, select
 
 from ...extensions import db
-from ...models import Session
-from . import endorsements
+from ...models import QuestionSet, Session
+from ...models.enums import SetState
+from .. import conclusions, live_state
 from .views import agenda_view, groups_view, session_view, set_view
 
-#: Views kept per process (sessions × locales × URL bases); a session live at once is a handful.
+#: Views kept per app (sessions × locales); the sessions live at once are a handful.
 CACHE_SIZE = 64
-
-_cache: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_lock = threading.Lock()
 
 
 _REVISION = select(Session.__table__.c.live_revision).where(
@@ -52,45 +47,48 @@ def room_view(session_id: int, known_revision: int | None = None) -> dict[str, A
     current = revision(session_id) if known_revision is None else known_revision
     if current is None:
         raise LookupError(session_id)
-    key = (session_id, current, str(get_locale() or ""), _url_base(), str(db.engine.url))
-    with _lock:
-        view = _cache.get(key)
-        if view is not None:
-            _cache.move_to_end(key)
-            return view
-    view = _compute(session_id)
-    with _lock:
-        _cache[key] = view
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+    key = (session_id, current, str(get_locale() or ""))
+    cache = live_state.current().rooms
+    view = cache.get(key)
+    if view is None:
+        view = _compute(session_id)
+        cache.put(key, view)
     return view
 
 
-def clear() -> None:
-    """Forget every cached view (tests that rebuild a database under the same URL)."""
-    with _lock:
-        _cache.clear()
+def current_set(session: Session) -> QuestionSet | None:
+    """The open set, else the last one closed, else None (``open_set``)."""
+    sets = session.question_sets
+    open_sets = [s for s in sets if s.state is SetState.OPEN]
+    if open_sets:
+        return open_sets[0]
+    closed = [s for s in sets if s.state is SetState.CLOSED and s.closed_at is not None]
+    return max(closed, key=lambda s: s.closed_at, default=None)  # type: ignore[arg-type,return-value]
 
 
-def _url_base() -> str:
-    if current_app.config.get("PUBLIC_URL"):
-        return ""
-    return request.host_url if has_request_context() else ""
+def shown_set(session: Session) -> QuestionSet | None:
+    """What the projector shows: the open set, else the last closed set whose results are
+    revealed, else the last closed set."""
+    sets = session.question_sets
+    open_sets = [s for s in sets if s.state is SetState.OPEN]
+    if open_sets:
+        return open_sets[0]
+    closed = [s for s in sets if s.state is SetState.CLOSED and s.closed_at is not None]
+    revealed = [s for s in closed if s.revealed]
+    return max(revealed or closed, key=lambda s: s.closed_at, default=None)  # type: ignore[arg-type,return-value]
 
 
 def _compute(session_id: int) -> dict[str, Any]:
-    from .snapshots import current_set
-
     session = db.session.get(Session, session_id)
     if session is None:
         raise LookupError(session_id)
     open_set = current_set(session)
-    conclusion = endorsements.last_put_conclusion(session_id)
+    conclusion = conclusions.last_put_conclusion(session_id)
     return {
         "session": session_view(session),
         "groups": groups_view(session),
         "agenda": agenda_view(session),
         "open_set": set_view(open_set) if open_set else None,
-        "conclusion": endorsements.conclusion_view(conclusion) if conclusion else None,
+        "conclusion": conclusions.conclusion_view(conclusion) if conclusion else None,
         "open_question_ids": [q.id for q in open_set.questions] if open_set else [],
     }

@@ -17,7 +17,7 @@ from ...models import (
     StakeholderGroup,
     Upvote,
 )
-from ...models.enums import SetState
+from .. import conclusions
 from ..results import (
     AnswerRow,
     comment_view,
@@ -26,32 +26,9 @@ from ..results import (
     sort_comments,
     visible_comment_rows,
 )
-from . import endorsements
-from .publish import counters
-from .room import room_view
+from .presence import counters
+from .room import current_set, room_view, shown_set
 from .views import agenda_view, answer_view, groups_view, now_iso, session_view, set_view
-
-
-def current_set(session: Session) -> QuestionSet | None:
-    """The open set, else the last one closed, else None (``open_set``)."""
-    sets = session.question_sets
-    open_sets = [s for s in sets if s.state is SetState.OPEN]
-    if open_sets:
-        return open_sets[0]
-    closed = [s for s in sets if s.state is SetState.CLOSED and s.closed_at is not None]
-    return max(closed, key=lambda s: s.closed_at, default=None)  # type: ignore[arg-type,return-value]
-
-
-def shown_set(session: Session) -> QuestionSet | None:
-    """What the projector shows: the open set, else the last closed set whose results are
-    revealed, else the last closed set."""
-    sets = session.question_sets
-    open_sets = [s for s in sets if s.state is SetState.OPEN]
-    if open_sets:
-        return open_sets[0]
-    closed = [s for s in sets if s.state is SetState.CLOSED and s.closed_at is not None]
-    revealed = [s for s in closed if s.revealed]
-    return max(revealed or closed, key=lambda s: s.closed_at, default=None)  # type: ignore[arg-type,return-value]
 
 
 def snapshot(
@@ -81,10 +58,10 @@ def snapshot(
     }
     if role == "screen":
         data.update(_screen_extras(session))
-        data.update(endorsements.screen_extras(session.id))
+        data.update(conclusions.screen_extras(session.id))
     elif role == "console":
         data.update(_console_extras(session))
-        data.update(endorsements.console_extras(session.id))
+        data.update(conclusions.console_extras(session.id))
     return data
 
 
@@ -119,7 +96,7 @@ def _participant_snapshot(
             )
         )
         if conclusion is not None:
-            data["endorsement"] = endorsements.endorsement_of(participant_id, conclusion["id"])
+            data["endorsement"] = conclusions.endorsement_of(participant_id, conclusion["id"])
     return data
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, url_for
-
 from ...labels import group_label
 from ...models import Answer, QuestionSet, Session
 
@@ -25,23 +23,7 @@ def session_view(session: Session) -> dict[str, Any]:
         "code": session.code,
         "title": session.title,
         "status": session.status.value,
-        "join_url": join_url(session.code),
     }
-
-
-def join_url(code: str) -> str:
-    """The participant page's absolute URL (``PUBLIC_URL`` when set, else the request's)."""
-    public = current_app.config.get("PUBLIC_URL")
-    try:
-        path = url_for("live.participant", code=code)
-    except RuntimeError:  # no request: no URL adapter
-        path = f"/j/{code}"
-    if public:
-        return public.rstrip("/") + path
-    try:
-        return url_for("live.participant", code=code, _external=True)
-    except RuntimeError:
-        return path
 
 
 def groups_view(session: Session) -> list[dict[str, str]]:

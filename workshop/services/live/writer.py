@@ -1,12 +1,14 @@
 """Group commit of answers and upvotes: many handlers, one transaction, one commit.
 
-A handler calls :func:`submit_answer` / :func:`submit_upvote`: the request is queued for the
-app's :class:`GroupWriter` and the handler waits. The writer (one background task per process,
-started on demand, gone when idle) takes every request queued so far (at most
-:data:`MAX_BATCH`), writes them in order in ONE transaction (:func:`answers.write_answers`, a few
-queries for the whole batch), commits once, then releases each waiting handler with its own
-outcome: the stored state, or the :class:`ServiceError` that refused it. Only then does the
-handler publish its broadcasts and return its ack: nothing is acknowledged before its commit.
+A handler calls :func:`submit_answer` / :func:`submit_upvote` (or, when a socket leaves,
+:func:`submit_disconnect`): the request is queued for the app's :class:`GroupWriter` and the
+handler waits. The writer (one background task per app, started on demand, gone when idle)
+takes every request queued so far (at most :data:`MAX_BATCH`) and writes them in order in ONE
+unit of work (services/unit.py; :func:`answers.write_answers`, a few queries for the whole
+batch), commits once, runs the broadcasts the writes queued for after the commit
+(:func:`answers.publish_answers`…), then releases each waiting handler with its own outcome:
+the stored state, or the :class:`ServiceError` that refused it. The handler returns its ack:
+nothing is acknowledged before its commit.
 
 Failures: a refused request (validation) writes nothing and does not affect the others. If the
 batch cannot be written or committed (an unexpected error, a unique constraint hit by another
@@ -23,21 +25,21 @@ Concurrency primitives come from the Socket.IO server (``create_queue``, ``creat
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db, socketio
+from .. import live_state
 from ..errors import ServiceError
+from ..unit import after_commit, transaction
 from . import answers, presence
-from .answers import AnswerChange, AnswerOutcome, AnswerRequest, UpvoteChange
-from .publish import pusher
+from .answers import AnswerOutcome, AnswerRequest, UpvoteChange
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,6 @@ MAX_BATCH = 500
 SMALL_BATCH = 16
 #: The outcome of a request the writer could not commit (the handler acks ``internal``).
 INTERNAL = object()
-#: The key of the app's writer in ``app.extensions``.
-EXTENSION_KEY = "live_group_writer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,8 @@ class _Job:
 
 
 class GroupWriter:
-    """Batches the writes of one app (one process) into single transactions."""
+    """Batches the writes of one app into single transactions (held by its
+    :class:`~workshop.services.live_state.LiveState`)."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -170,37 +171,31 @@ class GroupWriter:
     def _process(self, jobs: list[_Job]) -> None:
         with self.app.app_context():
             try:
-                outcomes = _write([job.request for job in jobs], self.questions)
-                db.session.commit()
+                with transaction():
+                    outcomes = _write([job.request for job in jobs], self.questions)
                 self.commits += 1
             except Exception:
-                db.session.rollback()
                 log.warning("batch of %d failed; retrying one by one", len(jobs), exc_info=True)
                 outcomes = [self._write_alone(job.request) for job in jobs]
             self.written += len(jobs)
-            outcomes = _with_other_tabs(jobs, outcomes)
             for job, outcome in zip(jobs, outcomes, strict=True):
                 job.outcome = outcome
-                if isinstance(job.request, DisconnectRequest) and outcome is not INTERNAL:
-                    if outcome is not None:  # a phone's socket: the console's counters
-                        pusher.mark(outcome)
-                    job.outcome = True  # done, whatever it was
 
     def _write_alone(self, request: Request) -> Any:
         for attempt in range(2):  # another process may insert the same answer at that moment
             try:
-                (outcome,) = _write([request], self.questions)
-                db.session.commit()
+                with transaction():
+                    (outcome,) = _write([request], self.questions)
                 self.commits += 1
                 return outcome
             except IntegrityError:
-                db.session.rollback()
                 if isinstance(request, UpvoteRequest):  # the same upvote from another process
-                    return UpvoteChange(request.session_id, request.answer_id, request.up, False)
+                    return answers.unchanged_upvote(
+                        request.session_id, request.answer_id, request.up
+                    )
                 if attempt:
                     log.exception("answer %r failed", request)
             except Exception:
-                db.session.rollback()
                 log.exception("request %r failed", request)
                 break
         return INTERNAL
@@ -209,8 +204,9 @@ class GroupWriter:
 def _write(
     requests: list[Request], questions: dict[int, answers.QuestionInfo] | None = None
 ) -> list[Any]:
-    """Write ``requests`` in order (not committed): runs of answers go through
-    :func:`answers.write_answers`, upvotes one by one. Refusals are outcomes, not raised."""
+    """Write ``requests`` in order (the caller commits): runs of answers go through
+    :func:`answers.write_answers`, upvotes one by one, disconnects in one statement. Refusals
+    are outcomes, not raised."""
     outcomes: list[Any] = []
     start = 0
     while start < len(requests):
@@ -224,7 +220,10 @@ def _write(
             db.session.expire_all()  # answers are written in bulk: no ORM object is stale
         elif kind is DisconnectRequest:
             gone = presence.remove_rows([r.sid for r in run])  # type: ignore[union-attr]
-            outcomes += [gone.get(r.sid) for r in run]  # type: ignore[union-attr]
+            phones = {session_id for session_id in gone.values() if session_id is not None}
+            for session_id in sorted(phones):  # a phone's socket: the console's counters
+                after_commit(live_state.current().results.mark, session_id)
+            outcomes += [True] * len(run)
         else:
             for request in run:
                 assert isinstance(request, UpvoteRequest)  # noqa: S101
@@ -243,57 +242,8 @@ def _write(
     return outcomes
 
 
-def _changed_answer(job: _Job, outcome: Any) -> bool:
-    """Whether ``outcome`` is an answer written by this batch (not a resend, not refused)."""
-    return (
-        isinstance(job.request, AnswerRequest)
-        and isinstance(outcome, tuple)
-        and isinstance(outcome[1], AnswerChange)
-    )
-
-
-def _with_other_tabs(jobs: list[_Job], outcomes: list[Any]) -> list[Any]:
-    """With a message queue, mark the answers whose participant has no other socket open (no
-    ``answer_saved`` to send): most phones have one tab, and there every emit is a Redis
-    publish that every process reads. Read after the commit: a tab whose row is not seen yet
-    connected after it, so its snapshot holds the answer."""
-    if not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
-        # One process: an emit to a room holding only the sender's socket sends nothing, and
-        # costs less than the query.
-        return outcomes
-    changed = {
-        job.request.participant_id  # type: ignore[union-attr]
-        for job, outcome in zip(jobs, outcomes, strict=True)
-        if _changed_answer(job, outcome)
-    }
-    if not changed:
-        return outcomes
-    try:
-        several = presence.with_several_sockets(changed)  # read only: ends with the context
-    except Exception:  # the answers are committed: send to the tabs as before
-        db.session.rollback()
-        log.warning("reading the participants' tabs failed", exc_info=True)
-        return outcomes
-    marked = []
-    for job, outcome in zip(jobs, outcomes, strict=True):
-        if _changed_answer(job, outcome):
-            pid = job.request.participant_id  # type: ignore[union-attr]
-            if pid not in several:
-                outcome = (outcome[0], dataclasses.replace(outcome[1], other_tabs=False))
-        marked.append(outcome)
-    return marked
-
-
 def _internal() -> ServiceError:
     return ServiceError("internal", _("Le serveur a échoué ; rien n'a été enregistré."))
-
-
-def writer_of(app: Flask) -> GroupWriter:
-    """The app's writer (created on first use)."""
-    writer = app.extensions.get(EXTENSION_KEY)
-    if writer is None:
-        writer = app.extensions.setdefault(EXTENSION_KEY, GroupWriter(app))
-    return writer
 
 
 def submit_answer(
@@ -307,35 +257,37 @@ def submit_answer(
     origin_sid: str | None = None,
     locale: str | None = None,
 ) -> dict[str, Any]:
-    """Store an answer through the group commit (docs/protocol.md, ``answer``), publish its
-    change once committed; the stored answer. Same rules as :func:`answers.record_answer`.
-    ``locale``: the socket's, for the messages of refusals (the writer has no request)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    request = AnswerRequest(session_id, participant_id, client_id, question_id, value, text, locale)
-    outcome: AnswerOutcome = writer_of(app).submit(request)
+    """Store a participant's answer through the group commit (docs/protocol.md, ``answer``);
+    the stored answer, once committed and published.
+
+    The value is checked against the question's kind (``answer_values.py``); the set must be
+    open. A resend with the stored ``client_id`` returns the stored answer unchanged, publishes
+    nothing, and is accepted even once the set is closed. ``locale``: the socket's, for the
+    messages of refusals (the writer has no request); ``origin_sid``: the sending socket (the
+    participant's other tabs get ``answer_saved``)."""
+    request = AnswerRequest(
+        session_id, participant_id, client_id, question_id, value, text, locale, origin_sid
+    )
+    outcome: AnswerOutcome = live_state.current().writer.submit(request)
     if isinstance(outcome, ServiceError):
         raise outcome
-    stored, change = outcome
-    if isinstance(change, AnswerChange):
-        answers.publish_answer(change, participant_id, origin_sid)
-    return stored
+    return outcome[0]
 
 
 def submit_disconnect(sid: str) -> None:
     """Delete a socket's connection row through the group commit (returns once committed) and
     push the console's counters when it was a phone's."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    writer_of(app).submit(DisconnectRequest(sid))
+    live_state.current().writer.submit(DisconnectRequest(sid))
 
 
 def submit_upvote(
     session_id: int, participant_id: int, answer_id: int, up: bool, locale: str | None = None
 ) -> dict[str, Any]:
-    """Give or take back an upvote through the group commit; ``{"answer_id", "up",
-    "upvotes"}`` once committed. Same rules as :func:`answers.upvote`."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    """Give (``up``) or take back one's upvote on another participant's visible comment
+    through the group commit; ``{"answer_id", "up", "upvotes"}`` once committed (upvoting
+    twice is harmless; see :func:`answers.write_upvote`)."""
     request = UpvoteRequest(session_id, participant_id, answer_id, up, locale)
-    outcome = writer_of(app).submit(request)
+    outcome: UpvoteChange | ServiceError = live_state.current().writer.submit(request)
     if isinstance(outcome, ServiceError):
         raise outcome
-    return answers.publish_upvote(outcome)
+    return outcome.ack()

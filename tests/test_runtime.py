@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from workshop.services.live.runtime import off_the_hub
+from workshop.runtime import off_the_hub
 
 UNDER_GEVENT = textwrap.dedent(
     """
@@ -14,7 +14,7 @@ UNDER_GEVENT = textwrap.dedent(
     monkey.patch_all()
     import gevent
     from werkzeug.security import check_password_hash, generate_password_hash
-    from workshop.services.live.runtime import off_the_hub
+    from workshop.runtime import off_the_hub
 
     stored = generate_password_hash("correct horse")
     ticks = []

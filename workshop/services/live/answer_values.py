@@ -1,4 +1,5 @@
-"""Checks of what a participant sends: the value of an answer per question kind, and texts.
+"""The value of an answer, checked against its question's kind (choice, multi, yes/no, scale,
+rank, words, open), with its text (services/validation.py).
 
 Each check raises :class:`ServiceError` with the code of docs/protocol.md, or returns the
 normalised value.
@@ -6,7 +7,6 @@ normalised value.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import current_app
@@ -15,17 +15,10 @@ from flask_babel import gettext as _
 from ...models import Question
 from ...models.enums import YESNO_VALUES, QuestionKind
 from ..errors import ServiceError
+from ..validation import check_text, has_markup, is_int, markup_refused
 
-#: Markup is refused: an opening tag, a closing tag, a comment or doctype.
-HTML_RE = re.compile(r"<[A-Za-z/!]")
-MAX_WORD_LENGTH = 40
 #: Words per answer when the question sets no ``max_words``.
 DEFAULT_MAX_WORDS = 10
-
-
-def is_int(value: Any) -> bool:
-    """A JSON integer (``True``/``False`` are not numbers here)."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def bad_value(reason: str) -> ServiceError:
@@ -34,29 +27,9 @@ def bad_value(reason: str) -> ServiceError:
     )
 
 
-def check_text(text: str | None, limit: int | None = None) -> str | None:
-    """A text stripped of surrounding blanks (``None`` when empty); too long or with markup:
-    refused."""
-    if text is None:
-        return None
-    text = text.strip()
-    if not text:
-        return None
-    limit = limit or current_app.config["MAX_COMMENT_LENGTH"]
-    if len(text) > limit:
-        raise ServiceError(
-            "text_too_long",
-            _("Le texte dépasse %(n)d caractères.", n=limit),
-            limit=limit,
-        )
-    if HTML_RE.search(text):
-        raise ServiceError("html_not_allowed", _("Le texte ne peut pas contenir de balises HTML."))
-    return text
-
-
 def check_answer(question: Question, value: Any, text: str | None) -> tuple[Any, str | None]:
     """The value and text to store for ``question``, or a refusal."""
-    text = check_text(text)
+    text = check_text(text, current_app.config["MAX_COMMENT_LENGTH"])
     if question.kind is QuestionKind.OPEN:
         if value is not None:
             raise bad_value("value must be null on an open question")
@@ -112,8 +85,9 @@ def _check_words(value: Any, limit: int) -> list[str]:
     words = [w.strip() for w in value]
     if not 1 <= len(words) <= limit:
         raise bad_value(f"1 to {limit} words")
-    if not all(1 <= len(w) <= MAX_WORD_LENGTH for w in words):
-        raise bad_value(f"words of 1 to {MAX_WORD_LENGTH} characters")
-    if any(HTML_RE.search(w) for w in words):
-        raise ServiceError("html_not_allowed", _("Le texte ne peut pas contenir de balises HTML."))
+    longest = current_app.config["MAX_WORD_LENGTH"]
+    if not all(1 <= len(w) <= longest for w in words):
+        raise bad_value(f"words of 1 to {longest} characters")
+    if any(has_markup(w) for w in words):
+        raise markup_refused()
     return words

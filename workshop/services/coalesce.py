@@ -1,9 +1,10 @@
-"""Coalesced pushes: what changed is marked, and one background task per process pushes it at
-most once per interval (``results`` and ``counters``, ``comments``, conclusion tallies).
+"""Coalesced pushes: what changed is marked, and one background task per app pushes it at most
+once per interval (``results`` and ``counters``, ``comments``, conclusion tallies).
 
-The marks are the only in-process state and they are rebuildable: a lost mark only delays a push
-until the next change or snapshot. With several processes behind a message queue, each process
-pushes what its own sockets changed, read from the database at push time.
+Each app holds its coalescers in its :class:`~workshop.services.live_state.LiveState`. The marks
+are the only in-process state and they are rebuildable: a lost mark only delays a push until the
+next change or snapshot. With several processes behind a message queue, each process pushes what
+its own sockets changed, read from the database at push time.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
-from ...extensions import db, socketio
+from ..extensions import db, socketio
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,8 @@ class Coalescer:
     """Marks per session, pushed at most once every ``app.config[interval_key]`` seconds
     (``0``: pushed at once, in the caller — the tests use that)."""
 
-    def __init__(self, name: str, push: Push, interval_key: str) -> None:
+    def __init__(self, app: Flask, name: str, push: Push, interval_key: str) -> None:
+        self.app = app
         self.name = name
         self.push = push
         self.interval_key = interval_key
@@ -45,7 +47,7 @@ class Coalescer:
     def mark(self, session_id: int, key: Hashable | None = None, value: Any = None) -> None:
         """Note that ``key`` of a session changed (no key: the session itself, e.g. its
         counters)."""
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app = self.app
         interval = float(app.config[self.interval_key])
         if interval <= 0:
             pending: dict[Hashable, Any] | None = {} if key is None else {key: value}
