@@ -12,6 +12,15 @@ Environment variables:
 ``WORKSHOP_SESSIONS_DIR``  folder of session files loaded by ``workshop serve --demo``.
 ``WORKSHOP_PUBLIC_URL``    base URL printed on QR codes and handouts when the server sits behind a
                            proxy (default: the URL of the request).
+``WORKSHOP_<KEY>``         any simple setting of :class:`Defaults` (an int, float, bool or str
+                           value), e.g. ``WORKSHOP_MAX_COMMENT_LENGTH=500`` or
+                           ``WORKSHOP_RESULTS_PUSH_INTERVAL=1``. The value is converted to the
+                           default's type (a bool from ``1/true/yes/on`` or ``0/false/no/off``);
+                           a value that does not convert stops the start with a ``ValueError``
+                           naming the variable. The variables above win over this rule, and the
+                           settings they set (secrets, URLs) are read only from them.
+
+An empty variable counts as unset.
 """
 
 from __future__ import annotations
@@ -29,6 +38,11 @@ ENV_KEYS = {
     "WORKSHOP_SESSIONS_DIR": "SESSIONS_DIR",
     "WORKSHOP_PUBLIC_URL": "PUBLIC_URL",
 }
+#: Any other simple setting of ``Defaults`` is read from ``ENV_PREFIX + KEY`` (see
+#: :func:`env_settings`).
+ENV_PREFIX = "WORKSHOP_"
+#: The types of the settings read that way.
+ENV_TYPES = (bool, int, float, str)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,9 +64,10 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Live session limits.
+    # Live session limits, sent to the pages too (live/routes.py: _live_config).
     MAX_COMMENT_LENGTH = 1000
     MAX_PSEUDONYM_LENGTH = 40
+    MAX_WORD_LENGTH = 40  # each word of a « words » answer
     # Coalescing of results pushed to projectors and consoles (seconds between two pushes):
     # twice a second reads as live on a projector; each push aggregates the set's answers.
     RESULTS_PUSH_INTERVAL = 0.5
@@ -73,9 +88,60 @@ def default_instance_path() -> str:
     return os.environ.get("WORKSHOP_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
 
 
+def env_settings() -> dict[str, type]:
+    """Every setting of ``Defaults`` read from ``WORKSHOP_<KEY>``, with the type its value is
+    converted to: those with an int, float, bool or str default, but the ones ``ENV_KEYS`` sets
+    (one variable per setting)."""
+    explicit = set(ENV_KEYS.values())
+    return {
+        key: type(value)
+        for key, value in vars(Defaults).items()
+        if key.isupper() and type(value) in ENV_TYPES and key not in explicit
+    }
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+INFINITY = float("inf")
+
+
+def convert(var: str, raw: str, kind: type) -> bool | int | float | str:
+    """``raw``, the value of the variable ``var``, as a ``kind``; a ``ValueError`` naming the
+    variable when it is not one."""
+    text = raw.strip()
+    if kind is bool:
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise ValueError(f"{var}: {raw!r} is not a boolean (1/true/yes or 0/false/no)")
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{var}: {raw!r} is not an integer") from None
+    if kind is float:
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+        if number is None or not -INFINITY < number < INFINITY:  # nan and inf: no interval
+            raise ValueError(f"{var}: {raw!r} is not a number")
+        return number
+    return raw
+
+
 def from_environ(environ: os._Environ | dict | None = None) -> dict:
+    """The settings the environment sets: ``WORKSHOP_<KEY>`` for every key of
+    :func:`env_settings`, converted, then the variables of ``ENV_KEYS`` (which win)."""
     environ = os.environ if environ is None else environ
-    return {key: environ[var] for var, key in ENV_KEYS.items() if environ.get(var)}
+    config = {
+        key: convert(ENV_PREFIX + key, environ[ENV_PREFIX + key], kind)
+        for key, kind in env_settings().items()
+        if environ.get(ENV_PREFIX + key)
+    }
+    config.update({key: environ[var] for var, key in ENV_KEYS.items() if environ.get(var)})
+    return config
 
 
 def ensure_secret_key(instance_path: str) -> str:

@@ -5,7 +5,11 @@
   "use strict";
   var L = window.Live, t = L.t, el = L.el;
   var code = L.config.code;
+  /* The server's limits (its MAX_* settings, in the page's live-config): a field refuses what
+     the server would refuse. */
   var MAX_TEXT = L.config.maxComment || 1000;
+  var MAX_PSEUDONYM = L.config.maxPseudonym || 40;
+  var MAX_WORD = L.config.maxWordLength || 40;
   var TOKEN_KEY = "workshop." + code + ".token";
   var PENDING_KEY = "workshop." + code + ".pending";
   /* Comments drawn per question until « more » is asked: in a room of hundreds, every comment
@@ -272,11 +276,11 @@
 
   function renderWords(q, value) {
     var n = q.max_words || 3;
-    var wrap = el("div", { class: "words" }, [el("p", { class: "hint", text: t("words_help", { n: n }) })]);
+    var wrap = el("div", { class: "words" }, [el("p", { class: "hint", text: t("words_help", { n: n, chars: MAX_WORD }) })]);
     var inputs = [];
     for (var i = 0; i < n; i++) {
       var id = "w" + q.id + "-" + i;
-      var input = el("input", { type: "text", id: id, maxlength: "40", autocomplete: "off",
+      var input = el("input", { type: "text", id: id, maxlength: String(MAX_WORD), autocomplete: "off",
         value: Array.isArray(value) && value[i] ? String(value[i]) : null });
       inputs.push(input);
       wrap.appendChild(el("div", { class: "field" }, [el("label", { for: id, text: t("word_n", { n: i + 1 }) }), input]));
@@ -417,7 +421,7 @@
     ev.preventDefault();
     var status = document.getElementById("profile-status");
     if (!socket || !socket.connected) { status.textContent = t("offline_action"); return; }
-    var pseudonym = document.getElementById("pseudonym").value.trim().slice(0, 40);
+    var pseudonym = document.getElementById("pseudonym").value.trim().slice(0, MAX_PSEUDONYM);
     var group = document.getElementById("group").value || null;
     status.textContent = t("sending");
     L.request(socket, "profile", { pseudonym: pseudonym || null, group: group }).then(function (res) {

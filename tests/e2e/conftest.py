@@ -66,10 +66,18 @@ def _prepare_database(instance: Path, database_url: str) -> str:
 
 
 @pytest.fixture
-def live_server(tmp_path) -> LiveServer:
+def live_server_env() -> dict[str, str]:
+    """More ``WORKSHOP_*`` variables for the server of ``live_server``, e.g.
+    ``{"WORKSHOP_MAX_COMMENT_LENGTH": "50"}``: override this fixture in a test module."""
+    return {}
+
+
+@pytest.fixture
+def live_server(tmp_path, live_server_env) -> LiveServer:
     instance = tmp_path / "instance"
     database_url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
     env = server_env(
+        **live_server_env,
         WORKSHOP_INSTANCE_PATH=str(instance),
         WORKSHOP_DATABASE_URL=database_url,
         WORKSHOP_SECRET_KEY="e2e-secret-key",

@@ -123,6 +123,100 @@ def test_phone_page(client, session):
     assert "socket.io.min.js" in page
 
 
+def _app_with(tmp_path, **limits):
+    """An app like conftest's ``app`` fixture, with ``limits`` in create_app's mapping."""
+    from workshop import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(tmp_path / "limited"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.sqlite3'}",
+            "SECRET_KEY": "test-secret",
+            "SOCKETIO_ASYNC_MODE": "threading",
+            **limits,
+        }
+    )
+
+
+def _phone_page_of(app, headers: dict | None = None) -> str:
+    """The phone page of a new session of ``app`` (one request per app context: Flask-Babel
+    keeps a context's translations)."""
+    from workshop.extensions import db
+
+    with app.app_context():
+        code = builders.gen_session().code
+        try:
+            response = app.test_client().get(f"/j/{code}", headers=headers or {})
+            assert response.status_code == 200
+            return response.get_data(as_text=True)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _pseudonym_maxlength(page: str) -> str:
+    match = re.search(r'<input id="pseudonym"[^>]*\smaxlength="([^"]*)"', page)
+    assert match, "the pseudonym input has a maxlength"
+    return match.group(1)
+
+
+def test_phone_page_data_carries_the_default_limits(client, session):
+    page = client.get(f"/j/{session.code}").get_data(as_text=True)
+    config = _data_block(page, "live-config")
+    assert config == {
+        "code": session.code,
+        "role": "participant",
+        "maxComment": 1000,
+        "maxPseudonym": 40,
+        "maxWordLength": 40,
+    }
+    assert _pseudonym_maxlength(page) == "40"
+    # The script fills in the question's words (n) and the page's maxWordLength (chars).
+    strings = _data_block(page, "i18n")
+    assert strings["words_help"] == "Jusqu'à %(n)s mots (%(chars)s caractères chacun)."
+
+
+def test_phone_page_carries_the_configured_limits(tmp_path):
+    app = _app_with(tmp_path, MAX_COMMENT_LENGTH=300, MAX_PSEUDONYM_LENGTH=25, MAX_WORD_LENGTH=12)
+    page = _phone_page_of(app)
+    config = _data_block(page, "live-config")
+    assert config["maxComment"] == 300
+    assert config["maxPseudonym"] == 25
+    assert config["maxWordLength"] == 12
+    assert _pseudonym_maxlength(page) == "25"
+
+
+def test_words_help_keeps_its_placeholders_in_translation(tmp_path):
+    english = _phone_page_of(_app_with(tmp_path), {"Accept-Language": "en"})
+    assert _data_block(english, "i18n")["words_help"] == (
+        "Up to %(n)s words (%(chars)s characters each)."
+    )
+
+
+def test_phone_page_carries_limits_set_by_environment_variables(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_MAX_COMMENT_LENGTH", "300")
+    monkeypatch.setenv("WORKSHOP_MAX_PSEUDONYM_LENGTH", "25")
+    monkeypatch.setenv("WORKSHOP_MAX_WORD_LENGTH", "12")
+    page = _phone_page_of(_app_with(tmp_path))
+    config = _data_block(page, "live-config")
+    assert (config["maxComment"], config["maxPseudonym"], config["maxWordLength"]) == (300, 25, 12)
+    assert _pseudonym_maxlength(page) == "25"
+
+
+def test_projector_and_console_data_have_no_unread_keys(client, auth, facilitator, session):
+    screen = _data_block(
+        client.get(f"/screen/{session.code}").get_data(as_text=True), "live-config"
+    )
+    auth.login()
+    console = _data_block(client.get(f"/host/{session.code}").get_data(as_text=True), "live-config")
+    for config in (screen, console):
+        assert "joinUrl" not in config
+        assert "summaryUrl" not in config
+        assert config["maxComment"] == 1000
+    assert console["editConclusionUrl"].endswith("/0")
+
+
 def test_phone_cookie_is_set_once_and_stays(client, session):
     from workshop.extensions import db
     from workshop.models import Participant

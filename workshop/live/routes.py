@@ -186,16 +186,20 @@ def console(code: str):
 
 
 def _live_config(session: Session, role: str) -> dict[str, Any]:
+    """The page's settings for its scripts (the ``live-config`` block): the limits are the
+    server's own (``MAX_*`` settings), so a phone refuses what the server would."""
+    from flask import current_app  # here: the module's imports are edited elsewhere
+
+    limits = current_app.config
     config: dict[str, Any] = {
         "code": session.code,
         "role": role,
-        "joinUrl": join_url(session.code),
-        "maxComment": 1000,
-        "maxPseudonym": 40,
+        "maxComment": limits["MAX_COMMENT_LENGTH"],
+        "maxPseudonym": limits["MAX_PSEUDONYM_LENGTH"],
+        "maxWordLength": limits["MAX_WORD_LENGTH"],
     }
     if role == "console":
         # Conclusions are written on the summary page; ``0`` stands for a conclusion's id.
-        config["summaryUrl"] = url_for("summary.summary", code=session.code)
         config["editConclusionUrl"] = url_for(
             "summary.edit_conclusion", code=session.code, conclusion_id=0
         )
@@ -268,7 +272,8 @@ def js_strings(role: str) -> dict[str, str]:
             move_up=_("Monter « %(label)s »"),
             move_down=_("Descendre « %(label)s »"),
             send_rank=_("Envoyer ce classement"),
-            words_help=_("Jusqu'à %(n)s mots (40 caractères chacun)."),
+            # n: the question's words; chars: the live-config's maxWordLength (phone.js).
+            words_help=_("Jusqu'à %(n)s mots (%(chars)s caractères chacun)."),
             word_n=_("Mot %(n)s"),
             current_item=_("En cours : %(title)s"),
             profile_saved=_("Profil enregistré ✓"),
