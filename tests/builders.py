@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from itertools import count
 
+from sqlalchemy import select
+
 from workshop.extensions import db
 from workshop.models import (
     AgendaItem,
+    Endorsement,
     Programme,
     Question,
     QuestionSet,
@@ -19,6 +22,7 @@ from workshop.models import (
 )
 from workshop.models.enums import AgendaKind, QuestionKind, Role
 from workshop.models.session import DEFAULT_STAKEHOLDER_GROUPS
+from workshop.services import conclusions
 
 _seq = count(1)
 
@@ -116,3 +120,36 @@ def gen_session(title="Contractualisation et partenariat", *, with_sets=True, **
             )
         db.session.commit()
     return session
+
+
+# --- conclusions, through the services the console and the phones use ---------------------------
+
+
+def put_to_room(conclusion) -> None:
+    conclusions.put_to_room(conclusion.session_id, conclusion.id)
+
+
+def close_vote(conclusion) -> None:
+    conclusions.close_vote(conclusion.session_id, conclusion.id)
+
+
+def reveal(conclusion, revealed: bool = True) -> None:
+    conclusions.reveal(conclusion.session_id, conclusion.id, revealed)
+
+
+def endorse(participant, conclusion_id, choice, amendment, client_id) -> Endorsement:
+    """``participant``'s endorsement, as a phone sends it; the stored row."""
+    conclusions.endorse(
+        participant.session_id,
+        participant.id,
+        client_id=client_id,
+        conclusion_id=conclusion_id,
+        choice=choice,
+        amendment=amendment,
+    )
+    return db.session.scalar(
+        select(Endorsement).where(
+            Endorsement.conclusion_id == conclusion_id,
+            Endorsement.participant_id == participant.id,
+        )
+    )

@@ -177,7 +177,7 @@ def register_compression(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from .cli import register
+    from .commands import register
 
     register(app)
 

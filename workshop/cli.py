@@ -19,7 +19,7 @@ def main() -> None:
         overrides["SOCKETIO_ASYNC_MODE"] = "gevent"
     from flask.cli import FlaskGroup
 
-    from . import create_app
+    from .app import create_app
 
     cli = FlaskGroup(
         create_app=lambda: create_app(overrides),
@@ -27,13 +27,3 @@ def main() -> None:
         help="Live facilitation for governance workshops.",
     )
     cli.main(prog_name="workshop")
-
-
-def register(app) -> None:
-    """Add every command of the project to ``app.cli``."""
-    from .commands import create_user, serve, set_password
-    from .sessions_files.commands import COMMANDS as session_commands
-    from .summary.commands import COMMANDS as summary_commands
-
-    for command in (serve, create_user, set_password, *session_commands, *summary_commands):
-        app.cli.add_command(command)

@@ -82,3 +82,12 @@ def serve(host: str, port: int, demo: bool, quiet: bool) -> None:
     runtime.tune_gc()  # under gevent only (checked above): collections walk less of the heap
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)", err=True)
     socketio.run(app, host=host, port=port, log_output=not quiet, use_reloader=False)
+
+
+def register(app) -> None:
+    """Add every command of the project to ``app.cli`` (the app factory calls it)."""
+    from .sessions_files.commands import COMMANDS as session_commands
+    from .summary.commands import COMMANDS as summary_commands
+
+    for command in (serve, create_user, set_password, *session_commands, *summary_commands):
+        app.cli.add_command(command)

@@ -12,7 +12,7 @@ from workshop.extensions import db
 from workshop.models import Conclusion, Endorsement
 from workshop.models.enums import VoteState
 from workshop.services import conclusions as conclusion_service
-from workshop.services.live import endorsements
+from workshop.services import live
 
 pytestmark = pytest.mark.usefixtures("push_at_once")
 
@@ -181,6 +181,7 @@ def test_reveal_sends_the_tally_to_the_screen_only(room, conclusion):
 
 
 def test_revealing_one_hides_the_other(room, conclusion, other):
+    room["screen"].get_received()  # ``other`` was published when it was written
     for c in (conclusion, other):
         ack = room["console"].emit(
             "conclusion_reveal", {"conclusion_id": c.id, "revealed": True}, callback=True
@@ -301,7 +302,7 @@ def test_a_new_endorsement_replaces_the_old_one(room, conclusion):
     ack = endorse(room["a"], conclusion.id, "amend", "Ajouter les associations.", "endorse-0002")
     assert ack["endorsement"]["choice"] == "amend"
     assert count_endorsements() == 1
-    tally = endorsements.tally_view(conclusion, with_texts=True)
+    tally = conclusion_service.tally_view(conclusion, with_texts=True)
     assert counts(tally) == {"agree": 0, "amend": 1, "disagree": 0}
     assert tally["amendment_texts"] == ["Ajouter les associations."]
 
@@ -381,7 +382,7 @@ def test_tallies_are_coalesced(app, room, conclusion):
     try:
         assert endorse(room["a"], conclusion.id, "agree")["ok"]
         assert endorse(room["b"], conclusion.id, "disagree", client_id="endorse-0002")["ok"]
-        endorsements.tally_pusher.join(timeout=5)
+        live.state().tallies.join(timeout=5)
     finally:
         app.config["RESULTS_PUSH_INTERVAL"] = 0
     pushed = events(room["console"], "conclusion")
@@ -486,7 +487,7 @@ def test_broadcasts_happen_after_the_commit(app, room, conclusion, monkeypatch):
     """What a broadcast says is already in the database: a socket reconnecting at that moment
     would get the same state in its snapshot."""
     seen = []
-    original = endorsements.emit
+    original = conclusion_service.emit
 
     def spy(event, data, to, skip_sid=None):
         if event == "conclusion":
@@ -498,7 +499,7 @@ def test_broadcasts_happen_after_the_commit(app, room, conclusion, monkeypatch):
                 db.session.remove()
         original(event, data, to, skip_sid=skip_sid)
 
-    monkeypatch.setattr(endorsements, "emit", spy)
+    monkeypatch.setattr(conclusion_service, "emit", spy)
     put(room["console"], conclusion.id)
     endorse(room["a"], conclusion.id, "agree")
     assert seen

@@ -12,6 +12,7 @@ from workshop.models import Answer, Participant, QuestionSet, Upvote
 from workshop.models.enums import SetState
 from workshop.models.live import LiveConnection
 from workshop.services import live
+from workshop.services.live import publish
 
 pytestmark = pytest.mark.usefixtures("push_at_once")
 
@@ -172,7 +173,7 @@ def test_two_tabs_are_one_participant(sockets, session, qset, questions, console
 
 
 def test_cookie_token_is_used_when_auth_has_none(app, sockets, session, client):
-    from workshop.live.tokens import COOKIE_NAME, sign
+    from workshop.services.live.tokens import COOKIE_NAME, sign
 
     client.set_cookie(COOKIE_NAME, sign("page-minted-token"))
     phone = sockets(session.code, flask_client=client)
@@ -645,7 +646,7 @@ def test_results_are_coalesced(app, room, questions, qset):
             value = 0 if kind == "choice" else "no"
             payload = answer_payload(questions[kind], value, f"client-{i:04d}")
             assert room["b"].emit("answer", payload, callback=True)["ok"]
-        live.pusher.join(timeout=5)
+        live.state().results.join(timeout=5)
     finally:
         app.config["RESULTS_PUSH_INTERVAL"] = 0
     received = room["console"].get_received()
@@ -665,7 +666,7 @@ def _batched(app, interval=0.05):
 
 
 def _wait_comments():
-    live.comments_pusher.join(timeout=5)
+    live.state().comments.join(timeout=5)
 
 
 def test_comments_within_one_interval_are_one_event(app, room, questions, qset):
@@ -752,7 +753,7 @@ def test_batch_is_bounded(app, room, qset, monkeypatch):
     db.session.add(Upvote(participant_id=_participant(qset.session, 99), answer_id=ids[4]))
     db.session.commit()
     dirty = {answer_id: question.id for answer_id in ids}
-    later = live.publish.push_comments(qset.session.id, dirty)
+    later = publish.push_comments(qset.session.id, dirty)
     [event] = events(room["b"], "comments")
     sent = [c["id"] for c in event["args"][0]["changed"]]
     assert sent == [ids[3], ids[4]]  # highlighted, then the most upvoted
@@ -761,7 +762,7 @@ def test_batch_is_bounded(app, room, qset, monkeypatch):
     _batched(app, 0.02)
     try:
         for answer_id in ids[:3]:
-            live.comments_pusher.mark(qset.session.id, answer_id, question.id)
+            live.state().comments.mark(qset.session.id, answer_id, question.id)
         _wait_comments()
     finally:
         app.config["COMMENTS_PUSH_INTERVAL"] = 0

@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 import pytest
 
 from tests import builders
-from workshop.live import tokens
 from workshop.live.qr import qr_svg
+from workshop.services.live import tokens
 
 #: The phone page, with everything it loads, must fit in this many bytes once compressed.
 PHONE_BUDGET = 60 * 1024

@@ -16,7 +16,7 @@ from tests import builders
 from workshop import config as cfg
 from workshop.extensions import db
 from workshop.models.live import LiveConnection, LiveServer, Participant
-from workshop.services import live
+from workshop.services import live, runtime_state
 from workshop.services.live import presence
 
 
@@ -75,11 +75,11 @@ def dead_pid() -> int:
 
 def test_first_connection_writes_the_heartbeat(session):
     join(session, "sid-1")
-    row = db.session.get(LiveServer, presence.SERVER_ID)
+    row = db.session.get(LiveServer, live.state().server_id)
     assert row is not None
     assert datetime.now(UTC) - row.heartbeat_at < timedelta(seconds=5)
     assert presence.phone_count(session.id) == 1
-    assert presence._task is None  # TESTING apps run no background heartbeat
+    assert live.state().heartbeat is None  # TESTING apps run no background heartbeat
 
 
 def test_connections_of_a_stale_server_are_not_counted(session):
@@ -95,14 +95,14 @@ def test_purge_removes_the_rows_of_dead_servers_only(session):
     other_server(session, "elsewhere:2:bb", beat_age_s=31)
     assert presence.purge_dead() == {session.id}
     servers = set(db.session.scalars(select(LiveServer.server_id)))
-    assert servers == {presence.SERVER_ID, "elsewhere:1:aa"}
+    assert servers == {live.state().server_id, "elsewhere:1:aa"}
     assert count(LiveConnection) == 1 + 2
     assert presence.purge_dead() == set()  # nothing left to purge
 
 
 def test_purge_removes_a_dead_process_of_this_host_at_once(session):
     join(session, "sid-1")
-    crashed = f"{presence.HOSTNAME}:{dead_pid()}:cc"
+    crashed = f"{runtime_state.HOSTNAME}:{dead_pid()}:cc"
     other_server(session, crashed, beat_age_s=1)  # fresh heartbeat, but the process is gone
     assert presence.phone_count(session.id) == 3
     assert presence.purge_dead() == {session.id}
@@ -114,8 +114,8 @@ def test_a_stalled_process_writes_its_rows_back_at_its_next_beat(session):
     join(session, "sid-1")
     join(session, "sid-2")
     # Another process found this one stale and purged it.
-    presence.clear_server(presence.SERVER_ID)
-    assert db.session.get(LiveServer, presence.SERVER_ID) is None
+    presence.clear_server(live.state().server_id)
+    assert db.session.get(LiveServer, live.state().server_id) is None
     assert presence.phone_count(session.id) == 0
     assert presence.beat() is True
     assert presence.phone_count(session.id) == 2
@@ -126,14 +126,14 @@ def test_disconnected_sockets_are_not_written_back(session):
     join(session, "sid-1")
     join(session, "sid-2")
     live.disconnect("sid-2")
-    presence.clear_server(presence.SERVER_ID)
+    presence.clear_server(live.state().server_id)
     presence.beat()
     assert set(db.session.scalars(select(LiveConnection.sid))) == {"sid-1"}
 
 
 def test_tick_pushes_counters_where_rows_were_purged(session, monkeypatch):
     marked = []
-    monkeypatch.setattr(live.publish.pusher, "mark", lambda sid, set_id=None: marked.append(sid))
+    monkeypatch.setattr(live.state().results, "mark", lambda sid, set_id=None: marked.append(sid))
     join(session, "sid-1")
     other_server(session, "elsewhere:2:bb", beat_age_s=31)
     marked.clear()  # the connection's own push
@@ -144,7 +144,7 @@ def test_tick_pushes_counters_where_rows_were_purged(session, monkeypatch):
 
 def test_clear_server_removes_its_heartbeat(session):
     join(session, "sid-1")
-    assert presence.clear_server(presence.SERVER_ID) == 1
+    assert presence.clear_server(live.state().server_id) == 1
     assert count(LiveServer) == 0
 
 

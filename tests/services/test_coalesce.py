@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from workshop.services.live.coalesce import Coalescer
+from workshop.services.coalesce import Coalescer
 
 
 def test_interval_zero_pushes_at_once_until_nothing_is_left(app):
@@ -15,14 +15,14 @@ def test_interval_zero_pushes_at_once_until_nothing_is_left(app):
         calls.append((session_id, dict(changes)))
         return {"later": 1} if len(calls) == 1 else None
 
-    Coalescer("test", push, "TEST_INTERVAL").mark(7, "a", 1)
+    Coalescer(app, "test", push, "TEST_INTERVAL").mark(7, "a", 1)
     assert calls == [(7, {"a": 1}), (7, {"later": 1})]
 
 
 def test_marks_within_an_interval_are_pushed_once_per_session(app):
     app.config["TEST_INTERVAL"] = 0.05
     calls = []
-    coalescer = Coalescer("test", lambda s, c: calls.append((s, dict(c))), "TEST_INTERVAL")
+    coalescer = Coalescer(app, "test", lambda s, c: calls.append((s, dict(c))), "TEST_INTERVAL")
     coalescer.mark(1, "x", "first")
     coalescer.mark(1, "x", "second")  # the latest value wins
     coalescer.mark(1, "y")
@@ -43,7 +43,7 @@ def test_leftovers_are_pushed_later_and_failures_do_not_stop_the_others(app, cap
             return {"b": 2}
         return None
 
-    coalescer = Coalescer("test", push, "TEST_INTERVAL")
+    coalescer = Coalescer(app, "test", push, "TEST_INTERVAL")
     coalescer.mark(1, "z")
     coalescer.mark(2, "a", 1)
     coalescer.mark(2, "b", 2)

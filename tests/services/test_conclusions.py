@@ -118,19 +118,19 @@ def test_vote_lifecycle_and_tally(session, conclusion):
     assert conclusion.vote_state is VoteState.NONE
     phones = [gen_participant(session) for _ in range(4)]
     with pytest.raises(ServiceError) as excinfo:
-        svc.endorse(phones[0], conclusion.id, "agree", None, "client-0001")
+        builders.endorse(phones[0], conclusion.id, "agree", None, "client-0001")
     assert _code(excinfo) == "vote_not_open"
 
-    svc.put_to_room(conclusion)
+    builders.put_to_room(conclusion)
     assert conclusion.vote_state is VoteState.OPEN
-    svc.endorse(phones[0], conclusion.id, "agree", None, "client-0001")
-    svc.endorse(phones[1], conclusion.id, "agree", "", "client-0002")
-    svc.endorse(phones[2], conclusion.id, "amend", "Préciser le calendrier.", "client-0003")
-    svc.endorse(phones[3], conclusion.id, "disagree", None, "client-0004")
-    svc.close_vote(conclusion)
+    builders.endorse(phones[0], conclusion.id, "agree", None, "client-0001")
+    builders.endorse(phones[1], conclusion.id, "agree", "", "client-0002")
+    builders.endorse(phones[2], conclusion.id, "amend", "Préciser le calendrier.", "client-0003")
+    builders.endorse(phones[3], conclusion.id, "disagree", None, "client-0004")
+    builders.close_vote(conclusion)
     assert conclusion.vote_state is VoteState.CLOSED
     with pytest.raises(ServiceError) as excinfo:
-        svc.endorse(phones[0], conclusion.id, "disagree", None, "client-0005")
+        builders.endorse(phones[0], conclusion.id, "disagree", None, "client-0005")
     assert _code(excinfo) == "vote_not_open"
 
     result = svc.tally(conclusion)
@@ -138,33 +138,33 @@ def test_vote_lifecycle_and_tally(session, conclusion):
     assert result["total"] == 4
     assert result["amendments"] == ["Préciser le calendrier."]
     assert result["revealed"] is False
-    svc.reveal(conclusion)
+    builders.reveal(conclusion)
     assert svc.tally(conclusion)["revealed"] is True
 
 
 def test_put_to_room_closes_the_other_open_vote(session, qset, conclusion):
     second = svc.save_conclusion(session, text="Pour toute la séance")
-    svc.put_to_room(conclusion)
-    svc.put_to_room(second)
+    builders.put_to_room(conclusion)
+    builders.put_to_room(second)
     assert conclusion.vote_state is VoteState.CLOSED
     assert second.vote_state is VoteState.OPEN
 
 
 def test_endorse_is_idempotent_and_one_per_participant(session, conclusion):
-    svc.put_to_room(conclusion)
+    builders.put_to_room(conclusion)
     phone = gen_participant(session)
-    first = svc.endorse(phone, conclusion.id, "agree", None, "client-aaaa")
-    again = svc.endorse(phone, conclusion.id, "disagree", None, "client-aaaa")
+    first = builders.endorse(phone, conclusion.id, "agree", None, "client-aaaa")
+    again = builders.endorse(phone, conclusion.id, "disagree", None, "client-aaaa")
     assert again.id == first.id
     assert again.choice is EndorsementChoice.AGREE  # the resend changes nothing
-    changed = svc.endorse(phone, conclusion.id, "amend", "Ajouter un délai.", "client-bbbb")
+    changed = builders.endorse(phone, conclusion.id, "amend", "Ajouter un délai.", "client-bbbb")
     assert changed.id == first.id
     assert changed.choice is EndorsementChoice.AMEND
     assert Endorsement.query.count() == 1
     assert svc.endorsement_payload(changed)["amendment"] == "Ajouter un délai."
     # A resend of an old client id after the vote closed returns the stored row, no error.
-    svc.close_vote(conclusion)
-    assert svc.endorse(phone, conclusion.id, "agree", None, "client-bbbb").id == first.id
+    builders.close_vote(conclusion)
+    assert builders.endorse(phone, conclusion.id, "agree", None, "client-bbbb").id == first.id
 
 
 @pytest.mark.parametrize(
@@ -182,29 +182,31 @@ def test_endorse_is_idempotent_and_one_per_participant(session, conclusion):
     ],
 )
 def test_endorse_refuses(session, conclusion, choice, amendment, client_id, code):
-    svc.put_to_room(conclusion)
+    builders.put_to_room(conclusion)
     phone = gen_participant(session)
     with pytest.raises(ServiceError) as excinfo:
-        svc.endorse(phone, conclusion.id, choice, amendment, client_id)
+        builders.endorse(phone, conclusion.id, choice, amendment, client_id)
     assert _code(excinfo) == code
     assert Endorsement.query.count() == 0
 
 
 def test_amendment_at_the_limit_is_accepted(session, conclusion):
-    svc.put_to_room(conclusion)
-    stored = svc.endorse(gen_participant(session), conclusion.id, "amend", "é" * 1000, "c-123456")
+    builders.put_to_room(conclusion)
+    stored = builders.endorse(
+        gen_participant(session), conclusion.id, "amend", "é" * 1000, "c-123456"
+    )
     assert len(stored.amendment) == 1000
 
 
 def test_endorse_unknown_conclusion_of_another_session(session, conclusion):
     other = builders.gen_session(title="Autre")
     stranger = gen_participant(other)
-    svc.put_to_room(conclusion)
+    builders.put_to_room(conclusion)
     for conclusion_id, code in (
         (conclusion.id, "unknown_conclusion"),
         (99999, "unknown_conclusion"),
         ("1", "bad_payload"),
     ):
         with pytest.raises(ServiceError) as excinfo:
-            svc.endorse(stranger, conclusion_id, "agree", None, "client-0001")
+            builders.endorse(stranger, conclusion_id, "agree", None, "client-0001")
         assert _code(excinfo) == code

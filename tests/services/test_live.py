@@ -7,13 +7,12 @@ from sqlalchemy import func, select
 
 from tests import builders
 from workshop.extensions import db
-from workshop.live import tokens
 from workshop.models import Answer, Participant, QuestionSet, Upvote
 from workshop.models.enums import SessionStatus, SetState
 from workshop.models.live import LiveConnection
 from workshop.services import live
 from workshop.services.errors import ServiceError
-from workshop.services.live import presence, snapshots
+from workshop.services.live import presence, room, tokens
 
 pytestmark = pytest.mark.usefixtures("live_request")
 
@@ -27,7 +26,7 @@ def count(model):
 
 
 def record(session, joined, question, value=None, text=None, client_id="client-0001"):
-    return live.record_answer(
+    return live.submit_answer(
         session.id,
         joined.participant_id,
         client_id=client_id,
@@ -81,7 +80,7 @@ def test_connect_refusals(session):
 
 def test_clear_server(session):
     join(session)
-    assert presence.clear_server(presence.SERVER_ID) == 1
+    assert presence.clear_server(live.state().server_id) == 1
     assert presence.phone_count(session.id) == 0
 
 
@@ -162,7 +161,7 @@ def test_replace_drops_upvotes_and_highlight_when_text_changes(session, q):
     author, voter = join(session, "a"), join(session, "b")
     record(session, author, q["open"], text="Avis")
     answer_id = db.session.scalar(select(Answer.id))
-    live.upvote(session.id, voter.participant_id, answer_id, True)
+    live.submit_upvote(session.id, voter.participant_id, answer_id, True)
     live.moderate_comment(session.id, answer_id, highlighted=True)
     record(session, author, q["open"], text="Avis", client_id="client-0002")
     assert count(Upvote) == 1  # same text: upvotes kept
@@ -178,12 +177,12 @@ def test_upvote_rules(session, q):
     record(session, author, q["choice"], 0, client_id="client-0002")
     comment_id = db.session.scalar(select(Answer.id).where(Answer.text.is_not(None)))
     choice_id = db.session.scalar(select(Answer.id).where(Answer.text.is_(None)))
-    refused("own_comment", live.upvote, session.id, author.participant_id, comment_id, True)
-    refused("unknown_answer", live.upvote, session.id, voter.participant_id, choice_id, True)
+    refused("own_comment", live.submit_upvote, session.id, author.participant_id, comment_id, True)
+    refused("unknown_answer", live.submit_upvote, session.id, voter.participant_id, choice_id, True)
     other = builders.gen_session(title="Autre")
-    refused("unknown_answer", live.upvote, other.id, voter.participant_id, comment_id, True)
-    assert live.upvote(session.id, voter.participant_id, comment_id, False)["upvotes"] == 0
-    assert live.upvote(session.id, voter.participant_id, comment_id, True)["upvotes"] == 1
+    refused("unknown_answer", live.submit_upvote, other.id, voter.participant_id, comment_id, True)
+    assert live.submit_upvote(session.id, voter.participant_id, comment_id, False)["upvotes"] == 0
+    assert live.submit_upvote(session.id, voter.participant_id, comment_id, True)["upvotes"] == 1
 
 
 def test_moderation_needs_a_change(session):
@@ -249,4 +248,4 @@ def test_snapshots_by_role(session, qset, q):
     console = live.snapshot("console", session.id)
     assert console["comments"][str(q["open"].id)][0]["hidden"] is True
     assert console["counters"]["answers"][str(q["open"].id)] == 1
-    assert snapshots.current_set(session).id == qset.id
+    assert room.current_set(session).id == qset.id

@@ -15,7 +15,7 @@ from workshop.models import Answer, Upvote
 from workshop.models.enums import SetState
 from workshop.services import live
 from workshop.services.errors import ServiceError
-from workshop.services.live import answers, writer
+from workshop.services.live import publish, writer
 from workshop.services.live.answers import AnswerRequest
 from workshop.services.live.writer import INTERNAL, GroupWriter, UpvoteRequest
 
@@ -200,17 +200,18 @@ def test_handler_acks_only_after_the_commit(app, session, qset, q, monkeypatch):
     """The ack path (publish, then the handler returns the ack) sees the answer committed: read
     on another connection, which sees only committed rows."""
     seen = []
-    publish = answers.publish_answer
+    publish_answers = publish.publish_answers
 
-    def check_committed(change, participant_id, origin_sid):
-        with db.engine.connect() as other:
-            row = other.execute(
-                select(Answer.client_id).where(Answer.id == change.answer_id)
-            ).scalar()
-        seen.append(row)
-        publish(change, participant_id, origin_sid)
+    def check_committed(changes):
+        for _, change in changes:
+            with db.engine.connect() as other:
+                row = other.execute(
+                    select(Answer.client_id).where(Answer.id == change.answer_id)
+                ).scalar()
+            seen.append(row)
+        publish_answers(changes)
 
-    monkeypatch.setattr(answers, "publish_answer", check_committed)
+    monkeypatch.setattr(publish, "publish_answers", check_committed)
     phone = socketio.test_client(app, auth={"code": session.code, "role": "participant"})
     payload = {"client_id": "client-acked", "question_id": q["choice"].id, "value": 1}
     ack = phone.emit("answer", payload, callback=True)
@@ -230,9 +231,8 @@ def test_handler_refusal_through_the_writer(app, session, qset, q):
 
 
 def test_pushed_results_are_the_results_of_the_set(app, session, qset, q, phones):
-    """The pusher's row-based loader (publish.live_results) computes what set_results does."""
-    from workshop.services.live.publish import live_results
-    from workshop.services.results import set_results
+    """The pusher's SQL aggregation computes what set_results does."""
+    from workshop.services.results import aggregated_set_results, set_results
 
     question = builders.gen_question(qset, "choice", allow_comment=True)
     batch(
@@ -244,19 +244,18 @@ def test_pushed_results_are_the_results_of_the_set(app, session, qset, q, phones
     (comment,) = [a for a in db.session.scalars(select(Answer)) if a.text == "Non"]
     db.session.add(Upvote(participant_id=phones[0], answer_id=comment.id))
     db.session.commit()
-    assert live_results(qset) == set_results(qset)
+    assert aggregated_set_results(qset) == set_results(qset)
 
 
 def test_pushed_results_count_each_answer_of_a_grouped_value(app, session, qset, q, phones):
     """Identical values come back as one aggregated row: each answer still counts."""
-    from workshop.services.live import publish
-    from workshop.services.results import set_results
+    from workshop.services.results import aggregated_set_results, set_results
 
     batch(
         app,
         *(ask(session, p, q["choice"], n % 2, f"client-ch{p:03d}") for n, p in enumerate(phones)),
     )
-    result = publish.live_results(qset)
+    result = aggregated_set_results(qset)
     assert result == set_results(qset)
     [choice] = [r for r in result["questions"] if r["question_id"] == q["choice"].id]
     assert [o["count"] for o in choice["options"]] == [2, 1, 0]

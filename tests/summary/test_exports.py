@@ -34,13 +34,11 @@ def concluded(room):
         question_ids=[qset.questions[0].id],
         answer_ids=[comment.id],
     )
-    conclusion_service.put_to_room(conclusion)
+    builders.put_to_room(conclusion)
     phones = [p for p in _participants(room)][:3]
-    conclusion_service.endorse(phones[0], conclusion.id, "agree", None, "client-e1")
-    conclusion_service.endorse(
-        phones[1], conclusion.id, "amend", "Ajouter les délais.", "client-e2"
-    )
-    conclusion_service.endorse(phones[2], conclusion.id, "disagree", None, "client-e3")
+    builders.endorse(phones[0], conclusion.id, "agree", None, "client-e1")
+    builders.endorse(phones[1], conclusion.id, "amend", "Ajouter les délais.", "client-e2")
+    builders.endorse(phones[2], conclusion.id, "disagree", None, "client-e3")
     conclusion_service.save_conclusion(room, text="Conclusion générale de l'atelier.")
     return room
 

@@ -10,6 +10,7 @@ import re
 import pytest
 from flask_babel import refresh
 
+from tests import builders
 from workshop.extensions import db
 from workshop.models import Answer
 from workshop.services import conclusions as conclusion_service
@@ -127,7 +128,7 @@ def test_conclusion_block_in_english(client, auth, facilitator, room):
     conclusion = conclusion_service.save_conclusion(
         room, text="Confiance.", question_set_id=qset.id, answer_ids=[comment.id]
     )
-    conclusion_service.put_to_room(conclusion)
+    builders.put_to_room(conclusion)
     auth.login()
     english = client.get(f"/summary/{room.code}", headers={"Accept-Language": "en"})
     html = english.get_data(as_text=True)

@@ -7,7 +7,7 @@ the commit — and the handler returns the ack. A :class:`ServiceError` becomes 
 "error": {...}}``; any other exception is rolled back, logged and acked ``internal``.
 
 What a socket is (its session, role, participant and language) is the
-:class:`~workshop.services.live_state.SocketState` that ``live.connect`` registered, kept until
+:class:`~workshop.services.runtime_state.SocketState` that ``live.connect`` registered, kept until
 its disconnect. The phones' frequent events are "lean": handled without a Flask request context
 (:func:`live_event`).
 """

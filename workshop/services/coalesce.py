@@ -1,7 +1,7 @@
 """Coalesced pushes: what changed is marked, and one background task per app pushes it at most
 once per interval (``results`` and ``counters``, ``comments``, conclusion tallies).
 
-Each app holds its coalescers in its :class:`~workshop.services.live_state.LiveState`. The marks
+Each app holds its coalescers in its :class:`~workshop.services.runtime_state.LiveState`. The marks
 are the only in-process state and they are rebuildable: a lost mark only delays a push until the
 next change or snapshot. With several processes behind a message queue, each process pushes what
 its own sockets changed, read from the database at push time.

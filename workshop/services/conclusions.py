@@ -45,7 +45,7 @@ from ..models import (
 )
 from ..models._types import utcnow
 from ..models.enums import EndorsementChoice, VoteState
-from . import live_state
+from . import runtime_state
 from .broadcast import console_room, emit, participant_room, phones_room, screen_room
 from .errors import ServiceError
 from .unit import after_commit, transaction
@@ -480,7 +480,7 @@ def _publish_endorsement(
     session_id: int, participant_id: int, payload: dict[str, Any], origin_sid: str | None
 ) -> None:
     emit("endorsement_saved", payload, participant_room(participant_id), skip_sid=origin_sid)
-    live_state.current().tallies.mark(session_id, payload["conclusion_id"])
+    runtime_state.current().tallies.mark(session_id, payload["conclusion_id"])
 
 
 def push_tallies(session_id: int, conclusion_ids: Iterable[int]) -> None:

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .. import conclusions, live_state
+from .. import conclusions, runtime_state
 from ..broadcast import console_room, participant_room, phones_room, screen_room, session_room
 from ..coalesce import Coalescer
-from ..live_state import LiveState, LRUCache, SocketState
+from ..runtime_state import LiveState, LRUCache, SocketState
+from ..runtime_state import current as state
 from . import tokens
 from .answers import moderate_comment
 from .control import agenda_goto, agenda_next, close_set, focus_set, open_set, reveal_set
 from .participants import Joined, connect, disconnect, set_profile
-from .presence import tick as presence_tick
 from .publish import push_comments, push_now
 from .room import CACHE_SIZE
 from .snapshots import snapshot
@@ -30,7 +30,7 @@ from .writer import GroupWriter, submit_answer, submit_upvote
 
 def init_app(app: Flask) -> None:
     """Create the app's :class:`LiveState` (its caches, registries, coalescers and writer)."""
-    app.extensions[live_state.EXTENSION_KEY] = LiveState(
+    app.extensions[runtime_state.EXTENSION_KEY] = LiveState(
         app=app,
         results=Coalescer(app, "results", push_now, "RESULTS_PUSH_INTERVAL"),
         comments=Coalescer(app, "comments", push_comments, "COMMENTS_PUSH_INTERVAL"),
@@ -40,15 +40,10 @@ def init_app(app: Flask) -> None:
     )
 
 
-def state() -> LiveState:
-    """The current app's live state (caches and registries, not workshop state)."""
-    return live_state.current()
-
-
 def socket_state(sid: str) -> SocketState | None:
     """What the socket ``sid`` is, if this process accepted it (``connect``) and it has not
     left (``disconnect``)."""
-    return live_state.current().sockets.get(sid)
+    return runtime_state.current().sockets.get(sid)
 
 
 __all__ = [
@@ -66,7 +61,6 @@ __all__ = [
     "open_set",
     "participant_room",
     "phones_room",
-    "presence_tick",
     "reveal_set",
     "screen_room",
     "session_room",

@@ -3,16 +3,15 @@
 Answers and upvotes are written by the group-commit writer (``writer.py``), many per
 transaction: :func:`write_answers` and :func:`write_upvote` validate and write (the writer
 commits), and queue their broadcasts with :func:`~workshop.services.unit.after_commit`
-(:func:`publish_answers`, :func:`publish_upvote`). Moderation (the console, a few times per
+(:mod:`.publish`). Moderation (the console, a few times per
 session) is its own unit of work (:func:`moderate_comment`).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -25,28 +24,25 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from ...extensions import db
 from ...models import Answer, Participant, Question, QuestionSet, Upvote
 from ...models.enums import SetState
-from .. import live_state
-from ..broadcast import emit, participant_room
 from ..errors import ServiceError
 from ..results import AnswerRow, comment_view
 from ..unit import after_commit, transaction
-from . import presence
+from . import publish
 from .answer_values import check_answer
 from .views import answer_view
 
-log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class AnswerChange:
-    """What a stored answer changed, for :func:`publish_answers`."""
+    """What a stored answer changed, for :func:`.publish.publish_answers`."""
 
     session_id: int
     set_id: int
     answer_id: int
     answer: dict[str, Any]
     comment_changed: bool  # text added, edited or removed (``comments`` reads the rest)
-    #: Whether the participant may have other tabs open (``answer_saved`` is sent to them).
+    #: Whether the participant may have other tabs open (``answer_saved`` is sent to them);
+    #: decided after the commit (:func:`.publish.publish_answers`).
     other_tabs: bool = True
 
 
@@ -151,7 +147,8 @@ def write_answers(
     set's state, one the existing answers (plain rows, no ORM objects); then one ``INSERT`` of
     the new answers, one bulk ``UPDATE`` of the replaced ones, one ``DELETE`` of the upvotes of
     comments whose text changed. The changes are published once the caller's transaction has
-    committed (:func:`publish_answers`; comments are read again when ``comments`` is pushed).
+    committed (:func:`.publish.publish_answers`; comments are read again when ``comments`` is
+    pushed).
     """
     if not requests:
         return []
@@ -221,7 +218,7 @@ def write_answers(
             outcomes.append((view, change))
             changes.append((request, change))
     if changes:
-        after_commit(publish_answers, changes)
+        after_commit(publish.publish_answers, changes)
     return outcomes
 
 
@@ -371,51 +368,13 @@ def in_locale(locale: str | None) -> Iterator[None]:
         yield
 
 
-def publish_answers(changes: list[tuple[AnswerRequest, AnswerChange]]) -> None:
-    """After the commit: each answer to its participant's other tabs (``answer_saved``, at
-    once), its comment and the set's figures (coalesced)."""
-    state = live_state.current()
-    for request, change in _with_other_tabs(changes):
-        if change.other_tabs:
-            emit(
-                "answer_saved",
-                change.answer,
-                participant_room(request.participant_id),
-                skip_sid=request.origin_sid,
-            )
-        if change.comment_changed:
-            state.comments.mark(change.session_id, change.answer_id, change.answer["question_id"])
-        state.results.mark(change.session_id, change.set_id)
-
-
-def _with_other_tabs(
-    changes: list[tuple[AnswerRequest, AnswerChange]],
-) -> list[tuple[AnswerRequest, AnswerChange]]:
-    """With a message queue, mark the answers whose participant has no other socket open (no
-    ``answer_saved`` to send): most phones have one tab, and there every emit is a Redis
-    publish that every process reads. Read after the commit: a tab whose row is not seen yet
-    connected after it, so its snapshot holds the answer. In one process an emit to a room
-    holding only the sender's socket sends nothing, and costs less than the query."""
-    if not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
-        return changes
-    try:
-        several = presence.with_several_sockets({r.participant_id for r, _ in changes})
-    except Exception:  # the answers are committed: send to the tabs as before
-        db.session.rollback()
-        log.warning("reading the participants' tabs failed", exc_info=True)
-        return changes
-    return [
-        (r, c if r.participant_id in several else replace(c, other_tabs=False)) for r, c in changes
-    ]
-
-
 # --- upvotes ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class UpvoteChange:
     """An upvote written (or found unchanged), with the comment's count in the same
-    transaction: the ack's payload, and what :func:`publish_upvote` marks."""
+    transaction (the ack's payload)."""
 
     session_id: int
     answer_id: int
@@ -440,7 +399,7 @@ def write_upvote(session_id: int, participant_id: int, answer_id: int, up: bool)
         session_id, answer_id, answer.question_id, set_id, up, changed, upvote_count(answer_id)
     )
     if changed:
-        after_commit(publish_upvote, change)
+        after_commit(publish.comment_changed, session_id, answer_id, answer.question_id, set_id)
     return change
 
 
@@ -459,13 +418,6 @@ def unchanged_upvote(session_id: int, answer_id: int, up: bool) -> UpvoteChange:
 
 def upvote_count(answer_id: int) -> int:
     return db.session.scalar(select(func.count(Upvote.id)).where(Upvote.answer_id == answer_id))
-
-
-def publish_upvote(change: UpvoteChange) -> None:
-    """After the commit: the comment's new count and the set's figures (coalesced)."""
-    state = live_state.current()
-    state.comments.mark(change.session_id, change.answer_id, change.question_id)
-    state.results.mark(change.session_id, change.set_id)
 
 
 def _set_upvote(participant_id: int, answer_id: int, up: bool) -> bool:
@@ -499,14 +451,8 @@ def moderate_comment(
             answer.hidden = hidden
         if highlighted is not None:
             answer.highlighted = highlighted
-        after_commit(_mark_moderated, session_id, answer.id, answer.question_id, set_id)
+        after_commit(publish.comment_changed, session_id, answer.id, answer.question_id, set_id)
     return _comment(answer, with_hidden=True)
-
-
-def _mark_moderated(session_id: int, answer_id: int, question_id: int, set_id: int) -> None:
-    state = live_state.current()
-    state.comments.mark(session_id, answer_id, question_id)
-    state.results.mark(session_id, set_id)
 
 
 # --- shared -------------------------------------------------------------------------------------

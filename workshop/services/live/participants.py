@@ -13,9 +13,9 @@ from sqlalchemy import bindparam, insert, select, update
 from ...extensions import db
 from ...models import Participant, Session, StakeholderGroup
 from ...models.session import normalise_code
-from .. import live_state
+from .. import runtime_state
 from ..errors import ServiceError
-from ..live_state import SocketState
+from ..runtime_state import SocketState
 from ..unit import after_commit, transaction
 from ..validation import check_text
 from . import presence, tokens, writer
@@ -90,7 +90,7 @@ def connect(
         participant_id = found[0] if found else None
         presence.add(SocketState(sid, session_id, role, participant_id, locale))
         if found is not None:
-            after_commit(live_state.current().results.mark, session_id)
+            after_commit(runtime_state.current().results.mark, session_id)
     if found is not None:
         token, new = found[1], found[2]
         return Joined(session_id, role, participant_id, tokens.sign(token), new, revision)

@@ -7,7 +7,7 @@ tabs of one phone count once.
 
 A process that dies without running its disconnect handlers leaves its rows behind. Each row
 names its server (``server_id``: the app's, ``host:pid:random``, in its
-:class:`~workshop.services.live_state.LiveState`), and each server keeps a heartbeat row
+:class:`~workshop.services.runtime_state.LiveState`), and each server keeps a heartbeat row
 (``LiveServer``), written with its first connection and then every
 ``PRESENCE_HEARTBEAT_INTERVAL`` seconds (N) by a background task (not in ``TESTING`` apps: tests
 call :func:`tick`):
@@ -37,8 +37,8 @@ from sqlalchemy import bindparam, delete, func, select, update
 from ...extensions import db, socketio
 from ...models import Answer, Participant, Question, QuestionSet, Session
 from ...models.live import LiveConnection, LiveServer
-from .. import live_state
-from ..live_state import HOSTNAME, SocketState
+from .. import runtime_state
+from ..runtime_state import HOSTNAME, SocketState
 from ..unit import after_commit, transaction
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def _merge_row(socket: SocketState) -> None:
         "session_id": socket.session_id,
         "role": socket.role,
         "participant_id": socket.participant_id,
-        "server_id": live_state.current().server_id,
+        "server_id": runtime_state.current().server_id,
         "connected_at": datetime.now(UTC),
     }
     _upsert(LiveConnection, values, "sid", _CONNECTION_CHANGES)
@@ -103,7 +103,7 @@ def _merge_row(socket: SocketState) -> None:
 def add(socket: SocketState) -> None:
     """Record an open socket: as a row in the caller's transaction, then in the app's registry
     once committed; starts this server's heartbeat."""
-    after_commit(live_state.current().sockets.__setitem__, socket.sid, socket)
+    after_commit(runtime_state.current().sockets.__setitem__, socket.sid, socket)
     _beat_if_due()
     _merge_row(socket)
     _start_heartbeat()
@@ -133,7 +133,7 @@ def with_several_sockets(participant_ids: set[int]) -> set[int]:
 
 def forget(sid: str) -> None:
     """This process no longer holds ``sid`` (its row is deleted by :func:`remove_rows`)."""
-    live_state.current().sockets.pop(sid, None)
+    runtime_state.current().sockets.pop(sid, None)
 
 
 def remove_rows(sids: list[str]) -> dict[str, int | None]:
@@ -195,7 +195,7 @@ def answer_counts(session_id: int) -> dict[int, int]:
 
 def _beat_if_due() -> None:
     """Write the heartbeat in the caller's transaction unless written less than N ago."""
-    state = live_state.current()
+    state = runtime_state.current()
     if time.monotonic() - state.last_beat >= interval():
         state.last_beat = time.monotonic()  # before any I/O: one writer per interval
         _upsert_beat(datetime.now(UTC))
@@ -203,14 +203,18 @@ def _beat_if_due() -> None:
 
 def _upsert_beat(now: datetime) -> None:
     """Insert or update this server's heartbeat row (not committed), race-free."""
-    values = {"server_id": live_state.current().server_id, "started_at": now, "heartbeat_at": now}
+    values = {
+        "server_id": runtime_state.current().server_id,
+        "started_at": now,
+        "heartbeat_at": now,
+    }
     _upsert(LiveServer, values, "server_id", ("heartbeat_at",))
 
 
 def _write_beat(now: datetime | None = None) -> bool:
     """Write this server's heartbeat (not committed); whether its row had to be created."""
     now = now or datetime.now(UTC)
-    state = live_state.current()
+    state = runtime_state.current()
     state.last_beat = time.monotonic()
     updated = db.session.execute(
         update(LiveServer).where(LiveServer.server_id == state.server_id).values(heartbeat_at=now)
@@ -226,7 +230,7 @@ def beat(now: datetime | None = None) -> bool:
     process stalled), write the rows of the sockets it holds back. Whether rows were restored."""
     with transaction():
         created = _write_beat(now)
-        held = list(live_state.current().sockets.values())
+        held = list(runtime_state.current().sockets.values())
         restored = created and bool(held)
         if restored:
             _write_back(held)
@@ -263,7 +267,7 @@ def _pid_alive(pid: int) -> bool:
 def _dead_on_this_host(server_ids: list[str]) -> list[str]:
     """Servers of this host whose process is gone (a crash followed by a quick restart)."""
     dead = []
-    own = live_state.current().server_id
+    own = runtime_state.current().server_id
     for server_id in server_ids:
         parts = server_id.split(":")
         if len(parts) < 3 or server_id == own:
@@ -285,7 +289,7 @@ def purge_dead(now: datetime | None = None) -> set[int]:
         servers = set(stale)
         local = select(LiveServer.server_id).where(LiveServer.server_id.startswith(HOSTNAME + ":"))
         servers.update(_dead_on_this_host(list(db.session.scalars(local))))
-        servers.discard(live_state.current().server_id)
+        servers.discard(runtime_state.current().server_id)
         if not servers:
             return set()
         doomed = LiveConnection.server_id.in_(servers)
@@ -301,7 +305,7 @@ def purge_dead(now: datetime | None = None) -> set[int]:
 def tick() -> set[int]:
     """One heartbeat round: beat, purge the dead, push fresh counters where rows went away or
     came back. The sessions whose counters changed."""
-    state = live_state.current()
+    state = runtime_state.current()
     restored = beat()
     sessions = purge_dead()
     if restored:
@@ -314,7 +318,7 @@ def tick() -> set[int]:
 def _start_heartbeat() -> None:
     """Start the background heartbeat of this app once (not in ``TESTING`` apps: tests call
     :func:`tick`)."""
-    state = live_state.current()
+    state = runtime_state.current()
     app = state.app
     if state.heartbeat is not None or app.testing or interval(app) <= 0:
         return

@@ -1,8 +1,12 @@
-"""The coalesced pushes of the live session: ``results`` and ``counters``, and ``comments``
-(docs/protocol.md, « Broadcasts »). Always after the commit.
+"""What the live session publishes once a change is committed (docs/protocol.md,
+« Broadcasts »): the writes queue these functions with
+:func:`~workshop.services.unit.after_commit`.
+
+``answer_saved`` goes at once to the author's other tabs; ``results`` and ``counters``, and
+``comments``, are coalesced.
 
 A state change only marks what it changed in the app's coalescers
-(:class:`~workshop.services.live_state.LiveState`): ``results`` per set (or per session, for the
+(:class:`~workshop.services.runtime_state.LiveState`): ``results`` per set (or per session, for the
 counters alone), ``comments`` per comment (answer id → question id). One background task per
 app pushes each dirty set or session at most once every ``RESULTS_PUSH_INTERVAL`` /
 ``COMMENTS_PUSH_INTERVAL`` seconds (``0``: pushed at once, in the caller; tests use that),
@@ -12,8 +16,9 @@ queue, each process pushes what it changed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import force_locale
@@ -21,9 +26,66 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Answer, Participant, QuestionSet
-from ..broadcast import console_room, emit, phones_room, screen_room
+from .. import runtime_state
+from ..broadcast import console_room, emit, participant_room, phones_room, screen_room
 from ..results import AnswerRow, aggregated_set_results, comment_view, upvote_counts
+from . import presence
 from .presence import counters
+
+if TYPE_CHECKING:  # types only (answers.py imports this module)
+    from .answers import AnswerChange, AnswerRequest
+
+log = logging.getLogger(__name__)
+
+
+# --- after a commit -------------------------------------------------------------------------------
+
+
+def publish_answers(changes: list[tuple[AnswerRequest, AnswerChange]]) -> None:
+    """After the commit: each answer to its participant's other tabs (``answer_saved``, at
+    once), its comment and the set's figures (coalesced)."""
+    state = runtime_state.current()
+    _mark_single_tabs(changes)
+    for request, change in changes:
+        if change.other_tabs:
+            emit(
+                "answer_saved",
+                change.answer,
+                participant_room(request.participant_id),
+                skip_sid=request.origin_sid,
+            )
+        if change.comment_changed:
+            state.comments.mark(change.session_id, change.answer_id, change.answer["question_id"])
+        state.results.mark(change.session_id, change.set_id)
+
+
+def _mark_single_tabs(changes: list[tuple[AnswerRequest, AnswerChange]]) -> None:
+    """With a message queue, mark the answers whose participant has no other socket open (no
+    ``answer_saved`` to send): most phones have one tab, and there every emit is a Redis
+    publish that every process reads. Read after the commit: a tab whose row is not seen yet
+    connected after it, so its snapshot holds the answer. In one process an emit to a room
+    holding only the sender's socket sends nothing, and costs less than the query."""
+    if not current_app.config.get("SOCKETIO_MESSAGE_QUEUE"):
+        return
+    try:
+        several = presence.with_several_sockets({r.participant_id for r, _ in changes})
+    except Exception:  # the answers are committed: send to the tabs as before
+        db.session.rollback()
+        log.warning("reading the participants' tabs failed", exc_info=True)
+        return
+    for request, change in changes:
+        change.other_tabs = request.participant_id in several
+
+
+def comment_changed(session_id: int, answer_id: int, question_id: int, set_id: int) -> None:
+    """After the commit of an upvote or a moderation: the comment and the set's figures
+    (coalesced)."""
+    state = runtime_state.current()
+    state.comments.mark(session_id, answer_id, question_id)
+    state.results.mark(session_id, set_id)
+
+
+# --- coalesced pushes -----------------------------------------------------------------------------
 
 
 def push_now(session_id: int, set_ids: Iterable[int]) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, select
 from ...extensions import db
 from ...models import QuestionSet, Session
 from ...models.enums import SetState
-from .. import conclusions, live_state
+from .. import conclusions, runtime_state
 from .views import agenda_view, groups_view, session_view, set_view
 
 #: Views kept per app (sessions × locales); the sessions live at once are a handful.
@@ -48,7 +48,7 @@ def room_view(session_id: int, known_revision: int | None = None) -> dict[str, A
     if current is None:
         raise LookupError(session_id)
     key = (session_id, current, str(get_locale() or ""))
-    cache = live_state.current().rooms
+    cache = runtime_state.current().rooms
     view = cache.get(key)
     if view is None:
         view = _compute(session_id)

@@ -35,7 +35,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db, socketio
-from .. import live_state
+from .. import runtime_state
 from ..errors import ServiceError
 from ..unit import after_commit, transaction
 from . import answers, presence
@@ -83,7 +83,7 @@ class _Job:
 
 class GroupWriter:
     """Batches the writes of one app into single transactions (held by its
-    :class:`~workshop.services.live_state.LiveState`)."""
+    :class:`~workshop.services.runtime_state.LiveState`)."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -222,7 +222,7 @@ def _write(
             gone = presence.remove_rows([r.sid for r in run])  # type: ignore[union-attr]
             phones = {session_id for session_id in gone.values() if session_id is not None}
             for session_id in sorted(phones):  # a phone's socket: the console's counters
-                after_commit(live_state.current().results.mark, session_id)
+                after_commit(runtime_state.current().results.mark, session_id)
             outcomes += [True] * len(run)
         else:
             for request in run:
@@ -268,7 +268,7 @@ def submit_answer(
     request = AnswerRequest(
         session_id, participant_id, client_id, question_id, value, text, locale, origin_sid
     )
-    outcome: AnswerOutcome = live_state.current().writer.submit(request)
+    outcome: AnswerOutcome = runtime_state.current().writer.submit(request)
     if isinstance(outcome, ServiceError):
         raise outcome
     return outcome[0]
@@ -277,7 +277,7 @@ def submit_answer(
 def submit_disconnect(sid: str) -> None:
     """Delete a socket's connection row through the group commit (returns once committed) and
     push the console's counters when it was a phone's."""
-    live_state.current().writer.submit(DisconnectRequest(sid))
+    runtime_state.current().writer.submit(DisconnectRequest(sid))
 
 
 def submit_upvote(
@@ -287,7 +287,7 @@ def submit_upvote(
     through the group commit; ``{"answer_id", "up", "upvotes"}`` once committed (upvoting
     twice is harmless; see :func:`answers.write_upvote`)."""
     request = UpvoteRequest(session_id, participant_id, answer_id, up, locale)
-    outcome: UpvoteChange | ServiceError = live_state.current().writer.submit(request)
+    outcome: UpvoteChange | ServiceError = runtime_state.current().writer.submit(request)
     if isinstance(outcome, ServiceError):
         raise outcome
     return outcome.ack()
