@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..labels import group_label, question_kind_label
-from ..models import Answer, Conclusion, Participant, Question, QuestionSet, Session
+from ..models import Answer, Conclusion, Question, QuestionSet, Session
 from ..services import results
 from ..services.conclusions import tally
 
@@ -98,17 +98,12 @@ def group_members(session: Session) -> dict[tuple[str, str], list[int]]:
     """Participant ids of each stakeholder group of the session, by (group key, label shown: a
     default group's label translated, see :func:`~workshop.labels.group_label`); those
     who chose no group last, under :data:`NO_GROUP`, when there are any."""
-    groups = {g.id: (g.key, group_label(g.key, g.label)) for g in session.stakeholder_groups}
-    members: dict[tuple[str, str], list[int]] = {group: [] for group in groups.values()}
-    nobody: list[int] = []
-    rows = db.session.execute(
-        select(Participant.id, Participant.group_id).where(Participant.session_id == session.id)
-    )
-    for participant_id, group_id in rows:
-        if group_id in groups:
-            members[groups[group_id]].append(participant_id)
-        else:
-            nobody.append(participant_id)
+    by_key = results.participant_ids_by_group(session.id)
+    members = {
+        (g.key, group_label(g.key, g.label)): by_key.get(g.key, [])
+        for g in session.stakeholder_groups
+    }
+    nobody = by_key.get(None)
     if nobody:
         members[(NO_GROUP, _("Sans groupe déclaré"))] = nobody
     return members
