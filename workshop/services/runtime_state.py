@@ -104,6 +104,9 @@ class LiveState:
     rooms: LRUCache
     server_id: str = field(default_factory=new_server_id)
     sockets: dict[str, SocketState] = field(default_factory=dict)
+    #: Whether the presence heartbeat runs as a background task (``TESTING`` apps: no, their
+    #: tests call ``presence.tick``).
+    run_heartbeat: bool = True
     #: When this app last wrote its heartbeat (monotonic seconds).
     last_beat: float = float("-inf")
     #: The background heartbeat task, once started.

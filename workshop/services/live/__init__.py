@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
         tallies=Coalescer(app, "tallies", conclusions.push_tallies, "RESULTS_PUSH_INTERVAL"),
         writer=GroupWriter(app),
         rooms=LRUCache(CACHE_SIZE),
+        run_heartbeat=not app.testing and float(app.config["PRESENCE_HEARTBEAT_INTERVAL"]) > 0,
     )
 
 

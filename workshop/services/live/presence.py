@@ -316,15 +316,14 @@ def tick() -> set[int]:
 
 
 def _start_heartbeat() -> None:
-    """Start the background heartbeat of this app once (not in ``TESTING`` apps: tests call
-    :func:`tick`)."""
+    """Start the background heartbeat of this app once (unless ``LiveState.run_heartbeat`` is
+    off: tests call :func:`tick`)."""
     state = runtime_state.current()
-    app = state.app
-    if state.heartbeat is not None or app.testing or interval(app) <= 0:
+    if state.heartbeat is not None or not state.run_heartbeat:
         return
     with state.heartbeat_lock:
         if state.heartbeat is None:
-            state.heartbeat = socketio.start_background_task(_run, app)
+            state.heartbeat = socketio.start_background_task(_run, state.app)
 
 
 def _run(app: Flask) -> None:
