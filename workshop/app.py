@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     configure_app(app, config)
     init_extensions(app)
+    register_url_converters(app)  # before the blueprints' routes use them
     register_blueprints(app)
     register_error_pages(app)
     register_static_versions(app)  # before compression: its hook then runs last
@@ -148,6 +149,12 @@ def register_error_pages(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         message = _("Le formulaire a expiré ; veuillez réessayer.")
         return render_template("errors/error.html", title="400", message=message), 400
+
+
+def register_url_converters(app: Flask) -> None:
+    from .helpers import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

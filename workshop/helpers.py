@@ -1,4 +1,5 @@
-"""Small display helpers used by templates and exports (locale-aware through Flask-Babel)."""
+"""Small helpers of the web layer: display filters for templates and exports (locale-aware
+through Flask-Babel), and the ``id`` URL converter."""
 
 from __future__ import annotations
 
@@ -7,6 +8,18 @@ from datetime import date, time
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_time as babel_format_time
 from flask_babel import gettext as _
+from werkzeug.routing import IntegerConverter
+
+from .services.validation import DB_INT_MAX
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>`` in a route: a row id, in the database's range (a larger number matches no
+    route: 404, never an overflow in the query)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", DB_INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def format_date(value: date | None, fmt: str = "long") -> str:

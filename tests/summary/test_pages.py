@@ -136,3 +136,23 @@ def test_conclusion_form_with_csrf(client, csrf_app, facilitator, room, code):
     accepted = client.post(path, data={"session-text": "Avec jeton.", "session-csrf_token": token})
     assert accepted.status_code == 302
     assert Conclusion.query.one().text == "Avec jeton."
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/summary/{code}/conclusions/99999999999999999999999",
+        "/summary/{code}/conclusions/9223372036854775808",
+        "/summary/{code}/conclusions/new?set=99999999999999999999999",
+        "/summary/{code}/conclusions/new?set=abc",
+    ],
+)
+def test_ids_out_of_range_are_not_found(client, auth, facilitator, code, path):
+    auth.login()
+    assert client.get(path.format(code=code)).status_code == 404
+
+
+def test_delete_with_an_id_out_of_range_is_not_found(client, auth, facilitator, code):
+    auth.login()
+    response = client.post(f"/summary/{code}/conclusions/99999999999999999999999/delete")
+    assert response.status_code == 404

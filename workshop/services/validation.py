@@ -3,8 +3,12 @@ answer checks all use these, so that a rule made stricter here is stricter every
 
 - Field checks (``is_int``, ``is_client_id``…) say whether a JSON value has the shape a payload
   field needs; :class:`Schema` applies them to a whole payload (``bad_payload`` otherwise).
-- :func:`check_text` normalises a participant's or an organiser's text: surrounding blanks
-  stripped, bounded length, no markup.
+- :func:`check_text` normalises a participant's or an organiser's text: control characters
+  removed (newlines and tabs kept where the field is multi-line), surrounding blanks stripped,
+  bounded length, no markup. The same input gives the same answer on SQLite and PostgreSQL
+  (which refuses NUL).
+- Integers are those the database can store (:data:`DB_INT_MIN` to :data:`DB_INT_MAX`): an id or
+  a number outside that range is ``bad_payload`` before any query sees it.
 - :func:`has_markup` is the markup rule itself (the session-file reader and the forms use it too).
 
 Each refusal is a :class:`ServiceError` with a code of docs/protocol.md and a translated message.
@@ -24,6 +28,12 @@ from .errors import ServiceError
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 #: Markup is refused: an opening tag, a closing tag, a comment or doctype.
 MARKUP_RE = re.compile(r"<[A-Za-z/!]")
+#: The database's integers (SQLite's INTEGER, PostgreSQL's BIGINT): 64-bit signed.
+DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1
+#: Control characters (Unicode category Cc, and the line and paragraph separators) but newline
+#: and tab; carriage returns are folded into newlines first.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS_RE = re.compile(r"\r\n?")
 
 # --- field checks -------------------------------------------------------------------------------
 
@@ -31,8 +41,18 @@ Check = Callable[[Any], bool]
 
 
 def is_int(value: Any) -> bool:
-    """A JSON integer (``True``/``False`` are not numbers here)."""
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A JSON integer the database can store (``True``/``False`` are not numbers here)."""
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and DB_INT_MIN <= value <= DB_INT_MAX
+    )
+
+
+def parse_id(raw: str | None) -> int | None:
+    """An id written in a URL or a form (decimal digits, in the database's range), else None."""
+    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if value <= DB_INT_MAX else None
 
 
 def is_opt_int(value: Any) -> bool:
@@ -101,13 +121,23 @@ def has_markup(text: str) -> bool:
     return MARKUP_RE.search(text) is not None
 
 
-def check_text(raw: Any, limit: int, *, required: bool = False) -> str | None:
-    """A text stripped of surrounding blanks, ``None`` when empty (``text_required`` when
-    ``required``); not a string: ``bad_payload``; longer than ``limit``: ``text_too_long``;
-    with markup: ``html_not_allowed``."""
+def without_controls(text: str, *, multiline: bool = True) -> str:
+    """``text`` without control characters; newlines and tabs kept when ``multiline``, else
+    turned into spaces."""
+    text = _CONTROL_RE.sub("", _LINE_BREAKS_RE.sub("\n", text))
+    return text if multiline else text.replace("\n", " ").replace("\t", " ")
+
+
+def check_text(
+    raw: Any, limit: int, *, required: bool = False, multiline: bool = True
+) -> str | None:
+    """A text without control characters (:func:`without_controls`) and stripped of
+    surrounding blanks, ``None`` when empty (``text_required`` when ``required``); not a
+    string: ``bad_payload``; longer than ``limit``: ``text_too_long``; with markup:
+    ``html_not_allowed``."""
     if raw is not None and not isinstance(raw, str):
         raise bad_payload("text")
-    text = (raw or "").strip()
+    text = without_controls(raw or "", multiline=multiline).strip()
     if not text:
         if required:
             raise ServiceError("text_required", _("Un texte est requis."))

@@ -29,6 +29,7 @@ from ..models import Conclusion, Session
 from ..models.session import normalise_code
 from ..services import conclusions as conclusion_service
 from ..services.errors import ServiceError
+from ..services.validation import parse_id
 from . import exporters, figures
 from .forms import ConclusionForm, conclusion_form
 
@@ -73,11 +74,14 @@ def feed(code: str):
 @facilitator_required
 def new_conclusion(code: str):
     session = _session_or_404(code)
-    set_id = request.args.get("set", type=int)
+    raw = request.args.get("set")
+    set_id = parse_id(raw)
+    if raw is not None and set_id is None:
+        abort(404)
     return _conclusion_page(session, set_id, None)
 
 
-@bp.route("/<code>/conclusions/<int:conclusion_id>", methods=["GET", "POST"])
+@bp.route("/<code>/conclusions/<id:conclusion_id>", methods=["GET", "POST"])
 @facilitator_required
 def edit_conclusion(code: str, conclusion_id: int):
     session = _session_or_404(code)
@@ -87,7 +91,7 @@ def edit_conclusion(code: str, conclusion_id: int):
     return _conclusion_page(session, conclusion.question_set_id, conclusion)
 
 
-@bp.route("/<code>/conclusions/<int:conclusion_id>/delete", methods=["POST"])
+@bp.route("/<code>/conclusions/<id:conclusion_id>/delete", methods=["POST"])
 @facilitator_required
 def delete_conclusion(code: str, conclusion_id: int):
     session = _session_or_404(code)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ...models import Question
 from ...models.enums import YESNO_VALUES, QuestionKind
 from ..errors import ServiceError
-from ..validation import check_text, has_markup, is_int, markup_refused
+from ..validation import check_text, has_markup, is_int, markup_refused, without_controls
 
 #: Words per answer when the question sets no ``max_words``.
 DEFAULT_MAX_WORDS = 10
@@ -82,7 +82,7 @@ def _check_multi(value: Any, n: int, max_choices: int | None) -> list[int]:
 def _check_words(value: Any, limit: int) -> list[str]:
     if not (isinstance(value, list) and all(isinstance(w, str) for w in value)):
         raise bad_value("a list of words")
-    words = [w.strip() for w in value]
+    words = [without_controls(w, multiline=False).strip() for w in value]
     if not 1 <= len(words) <= limit:
         raise bad_value(f"1 to {limit} words")
     longest = current_app.config["MAX_WORD_LENGTH"]

@@ -138,7 +138,7 @@ def set_profile(
     with transaction():
         participant = _participant(session_id, participant_id)
         limit = current_app.config["MAX_PSEUDONYM_LENGTH"]
-        participant.pseudonym = check_text(pseudonym, limit) or ""
+        participant.pseudonym = check_text(pseudonym, limit, multiline=False) or ""
         participant.group_id = _group_id(session_id, group)
     return {"pseudonym": participant.pseudonym, "group": group}
 
