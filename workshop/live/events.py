@@ -173,6 +173,27 @@ def register_lean_handlers(app: Flask) -> None:
     for message, run in _lean.items():
         server.on(message, bind(run))
     server.on("disconnect", bind(_on_disconnect))
+    _drop_malformed_frames(server)
+
+
+def _drop_malformed_frames(server: Any) -> None:
+    """A frame python-socketio cannot decode or dispatch (``42``, ``42[]``, ``42{"a":1}``, a
+    JSON array nested 20,000 deep…) is dropped with one warning line, naming only the error's
+    kind (never the frame: it may hold a participant's text). Without this, Engine.IO logs a
+    traceback for each, and any anonymous client could fill the log. Only the decoding and
+    dispatch run here: the handlers themselves run in their own tasks, with their own errors
+    answered in their acks."""
+    eio = server.eio
+    dispatch = eio.handlers["message"]
+
+    def on_message(eio_sid: str, data: Any) -> Any:
+        try:
+            return dispatch(eio_sid, data)
+        except Exception as exc:
+            log.warning("malformed Socket.IO frame dropped (%s)", type(exc).__name__)
+            return None
+
+    eio.on("message", on_message)
 
 
 # --- connection ---------------------------------------------------------------------------------
