@@ -15,6 +15,7 @@ from flask import Flask, request
 from . import config as cfg
 from .db_tuning import tune_engine
 from .extensions import babel, csrf, db, login_manager, migrate, socketio
+from .helpers import WorkshopRequest
 from .socket_manager import client_manager
 
 MIGRATIONS_DIR = str(cfg.PROJECT_ROOT / "migrations")
@@ -31,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(cfg.PROJECT_ROOT / "static"),
     )
     configure_app(app, config)
+    app.request_class = WorkshopRequest
     init_extensions(app)
     register_url_converters(app)  # before the blueprints' routes use them
     register_blueprints(app)
@@ -132,6 +134,7 @@ def register_error_pages(app: Flask) -> None:
         400: lambda: _("La demande n'a pas pu être comprise."),
         403: lambda: _("Cette page est réservée aux animateurs et organisateurs."),
         404: lambda: _("Cette page n'existe pas (ou plus)."),
+        413: lambda: _("Ce que vous envoyez est trop volumineux."),
         500: lambda: _("Une erreur inattendue est survenue."),
     }
 

@@ -68,6 +68,11 @@ class Defaults:
     MAX_COMMENT_LENGTH = 1000
     MAX_PSEUDONYM_LENGTH = 40
     MAX_WORD_LENGTH = 40  # each word of a « words » answer
+    # Request bodies: forms and everything else (a join code, a conclusion, a login) fit in
+    # 64 KiB; the session-file upload of /admin/ takes a few files of a few hundred KB. Larger
+    # bodies are answered 413 before they are read.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    MAX_UPLOAD_LENGTH = 4 * 1024 * 1024
     # Coalescing of results pushed to projectors and consoles (seconds between two pushes):
     # twice a second reads as live on a projector; each push aggregates the set's answers.
     RESULTS_PUSH_INTERVAL = 0.5

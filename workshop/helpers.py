@@ -5,12 +5,28 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from flask import Request, current_app
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_time as babel_format_time
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
 from .services.validation import DB_INT_MAX
+
+#: The endpoints that take uploads (``MAX_UPLOAD_LENGTH``); every other one takes at most
+#: ``MAX_CONTENT_LENGTH``.
+UPLOAD_ENDPOINTS = frozenset({"admin.index"})
+
+
+class WorkshopRequest(Request):
+    """Flask's request with a body limit per route: small for forms, larger for uploads."""
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        config = current_app.config
+        if self.endpoint in UPLOAD_ENDPOINTS:
+            return config["MAX_UPLOAD_LENGTH"]
+        return config["MAX_CONTENT_LENGTH"]
 
 
 class IdConverter(IntegerConverter):
