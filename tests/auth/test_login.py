@@ -85,3 +85,22 @@ def test_english_when_browser_asks(client):
     )
     assert '<html lang="en">' in html
     assert "Password" in html
+
+
+def test_an_unknown_name_costs_a_password_check_too(app, facilitator, monkeypatch):
+    """The time of a login must not tell which accounts exist: an unknown name checks a hash
+    of the same method and cost as a real one."""
+    from workshop.services import accounts
+
+    checked = []
+    real = accounts.check_password_hash
+
+    def spy(stored, password):
+        checked.append(stored.split("$", 1)[0])
+        return real(stored, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", spy)
+    assert accounts.authenticate("nobody", "correct horse") is None
+    method = facilitator.password_hash.split("$", 1)[0]
+    assert checked == [method]
+    assert accounts.authenticate("facilitator", "correct horse") is not None

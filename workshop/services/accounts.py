@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import User
@@ -52,7 +55,19 @@ def set_password(username: str, password: str) -> User:
 
 
 def authenticate(username: str, password: str) -> User | None:
+    """The user with this name and password, else None. An unknown name costs a password check
+    too (against a hash of nothing anyone knows), so the time taken does not tell which names
+    exist."""
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not off_the_hub(user.check_password, password):
+    if user is None:
+        off_the_hub(check_password_hash, dummy_hash(), password)
+        return None
+    if not off_the_hub(user.check_password, password):
         return None
     return user
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A password hash of the same method and cost as the users' (made once per process)."""
+    return generate_password_hash(secrets.token_urlsafe(24))
