@@ -104,3 +104,52 @@ def test_an_unknown_name_costs_a_password_check_too(app, facilitator, monkeypatc
     method = facilitator.password_hash.split("$", 1)[0]
     assert checked == [method]
     assert accounts.authenticate("facilitator", "correct horse") is not None
+
+
+def _saved_cookies(client):
+    return {name: client.get_cookie(name).value for name in ("session",) if client.get_cookie(name)}
+
+
+def test_a_cookie_saved_before_logout_opens_nothing_after_it(app, client, auth, facilitator):
+    from flask import g
+
+    from tests import builders
+    from workshop.extensions import socketio
+
+    session = builders.gen_session()
+    auth.login()
+    saved = _saved_cookies(client)
+    assert client.get(f"/summary/{session.code}.json").status_code == 200
+    auth.logout()
+    g.pop("_login_user", None)  # the test's app context is shared by its requests
+    replay = app.test_client()
+    for name, value in saved.items():
+        replay.set_cookie(name, value)
+    response = replay.get(f"/summary/{session.code}.json")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    console = socketio.test_client(
+        app, auth={"code": session.code, "role": "console"}, flask_test_client=replay
+    )
+    assert not console.is_connected()
+
+
+def test_a_remember_cookie_dies_with_a_password_change(app, client, facilitator):
+    from flask import g
+
+    from workshop.extensions import db
+    from workshop.services import accounts
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    client.post(
+        "/login", data={"username": "facilitator", "password": "correct horse", "remember": "y"}
+    )
+    remember = client.get_cookie("remember_token").value
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", remember)
+    assert "facilitator" in fresh.get("/").get_data(as_text=True)  # remembered
+    accounts.set_password("facilitator", "another horse")
+    db.session.expire_all()
+    g.pop("_login_user", None)  # the test's app context is shared by its requests
+    again = app.test_client()
+    again.set_cookie("remember_token", remember)
+    assert "facilitator" not in again.get("/").get_data(as_text=True)

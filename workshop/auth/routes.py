@@ -41,6 +41,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())  # a saved cookie is dead too
     logout_user()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("programme.index"))

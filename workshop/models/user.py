@@ -22,9 +22,21 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Part of the login's identity (:meth:`get_id`): bumping it ends every session of the
+    #: account, remembered ones included (logout, password change).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Every cookie that names this account stops working (the caller commits)."""
+        self.session_version = (self.session_version or 0) + 1
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: ``id:version``."""
+        return f"{self.id}:{self.session_version or 0}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -42,7 +54,14 @@ class User(UserMixin, db.Model):
 
 
 def load_user(user_id: str) -> User | None:
+    """The account a session or remember cookie names, if its version is still the account's
+    (a cookie saved before a logout or a password change names an older one)."""
     try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+        raw_id, raw_version = user_id.split(":")
+        user = db.session.get(User, int(raw_id))
+        version = int(raw_version)
+    except (AttributeError, TypeError, ValueError, OverflowError):
         return None
+    if user is None or user.session_version != version:
+        return None
+    return user

@@ -54,6 +54,12 @@ def set_password(username: str, password: str) -> User:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Log ``user`` out everywhere: every saved session or remember cookie stops working."""
+    with transaction():
+        user.end_sessions()
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The user with this name and password, else None. An unknown name costs a password check
     too (against a hash of nothing anyone knows), so the time taken does not tell which names
