@@ -181,7 +181,7 @@ def register_static_versions(app: Flask) -> None:
 
 
 def register_compression(app: Flask) -> None:
-    from . import compression
+    from . import compression  # Flask-Compress, with static files compressed once per version
 
     compression.init_app(app)
 

@@ -87,6 +87,11 @@ class Defaults:
     # Presence: seconds between two heartbeats of a server process; its connections stop
     # counting 3 intervals after its last one (services/live/presence.py).
     PRESENCE_HEARTBEAT_INTERVAL = 10.0
+    # Compression (Flask-Compress, bound in workshop/compression.py, figures there): gzip only,
+    # the fewest bytes on the phone's files (zstd and br at Flask-Compress's levels send more);
+    # static files are compressed once per version, other streamed responses are left alone.
+    COMPRESS_ALGORITHM = ["gzip"]
+    COMPRESS_STREAMS = False
 
 
 def default_instance_path() -> str:
