@@ -50,11 +50,10 @@ bytes, and the cache pays its cost once per version.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from threading import Lock
-
 from flask import Flask, Request, Response, request
 from flask_compress import Compress
+
+from .caching import LRUCache
 
 _CACHE_ENTRIES = 64
 _KEY = "workshop.compress_key"  # in the WSGI environ: one request's cache key
@@ -68,27 +67,17 @@ class StaticCache:
     """
 
     def __init__(self, size: int = _CACHE_ENTRIES) -> None:
-        self._data: OrderedDict[str, bytes] = OrderedDict()
-        self._size = size
-        self._lock = Lock()
+        self._lru = LRUCache(size)
 
     def get(self, key: str) -> bytes | None:
-        if key.endswith(";"):
-            return None
-        with self._lock:
-            body = self._data.get(key)
-            if body is not None:
-                self._data.move_to_end(key)
-            return body
+        return None if key.endswith(";") else self._lru.get(key)
 
     def set(self, key: str, value: bytes) -> None:
-        if key.endswith(";"):
-            return
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
+        if not key.endswith(";"):
+            self._lru.put(key, value)
+
+    def __len__(self) -> int:
+        return len(self._lru)
 
 
 def cache_key(req: Request) -> str:

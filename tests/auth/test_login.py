@@ -126,7 +126,8 @@ def test_a_cookie_saved_before_logout_opens_nothing_after_it(app, client, auth, 
     for name, value in saved.items():
         replay.set_cookie(name, value)
     response = replay.get(f"/summary/{session.code}.json")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
     console = socketio.test_client(
         app, auth={"code": session.code, "role": "console"}, flask_test_client=replay
     )

@@ -4,6 +4,10 @@ their JavaScript errors, the facilitator's login and the projector."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},
@@ -44,3 +48,31 @@ def open_screen(browser, live_server, errors: list[str]):
     screen.goto(live_server.url(f"/screen/{live_server.code}"))
     expect(screen.locator("#conn")).to_have_attribute("data-state", "online")
     return screen_ctx, screen
+
+
+@contextmanager
+def seeding(database_url: str, code: str, instance: Path) -> Iterator[Any]:
+    """The live server's session, its first set opened, in an app of this test's own (on the
+    server's database, with its own instance folder): seed it inside the block; committed at
+    the end."""
+    from sqlalchemy import select
+
+    from workshop import create_app
+    from workshop.extensions import db
+    from workshop.models import Session
+    from workshop.models.enums import SetState
+
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SOCKETIO_ASYNC_MODE": "threading",
+        }
+    )
+    with app.app_context():
+        session = db.session.scalars(select(Session).where(Session.code == code)).one()
+        session.question_sets[0].state = SetState.OPEN
+        yield session
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import PHONE, WAIT, new_page
+from tests.e2e.helpers import PHONE, WAIT, new_page, seeding
 
 pytestmark = pytest.mark.e2e
 
@@ -28,31 +28,14 @@ def live_server_env() -> dict[str, str]:
 def _open_first_set_with_words(database_url: str, code: str, instance: Path) -> tuple[int, int]:
     """Open the session's first set after giving it a « words » question; return the ids of its
     open question and of the words question."""
-    from sqlalchemy import select
-
     from tests import builders
-    from workshop import create_app
-    from workshop.extensions import db
-    from workshop.models import Session
-    from workshop.models.enums import QuestionKind, SetState
+    from workshop.models.enums import QuestionKind
 
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SOCKETIO_ASYNC_MODE": "threading",
-        }
-    )
-    with app.app_context():
-        session = db.session.scalars(select(Session).where(Session.code == code)).one()
+    with seeding(database_url, code, instance) as session:
         qset = session.question_sets[0]
         words = builders.gen_question(qset, "words", max_words=2)
-        qset.state = SetState.OPEN
-        db.session.commit()
         open_id = next(q.id for q in qset.questions if q.kind is QuestionKind.OPEN)
         words_id = words.id
-        db.session.remove()
-        db.engine.dispose()
     return open_id, words_id
 
 

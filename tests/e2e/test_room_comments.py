@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import PHONE, WAIT, log_in, new_page
+from tests.e2e.helpers import PHONE, WAIT, log_in, new_page, seeding
 
 pytestmark = pytest.mark.e2e
 
@@ -25,25 +25,14 @@ def _seed_comments(database_url: str, code: str, instance: Path, count: int = RO
     participants, as they would be in a room that answered; return the question id."""
     import secrets
 
-    from sqlalchemy import select
-
-    from workshop import create_app
     from workshop.extensions import db
-    from workshop.models import Answer, Participant, Session
-    from workshop.models.enums import QuestionKind, SetState
+    from workshop.models import Answer, Participant
+    from workshop.models.enums import QuestionKind
 
-    app = create_app(
-        {
-            "INSTANCE_PATH": str(instance),
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "SOCKETIO_ASYNC_MODE": "threading",
-        }
-    )
-    with app.app_context():
-        session = db.session.scalars(select(Session).where(Session.code == code)).one()
-        qset = session.question_sets[0]
-        qset.state = SetState.OPEN
-        question = next(q for q in qset.questions if q.kind is QuestionKind.OPEN)
+    with seeding(database_url, code, instance) as session:
+        question = next(
+            q for q in session.question_sets[0].questions if q.kind is QuestionKind.OPEN
+        )
         for n in range(1, count + 1):
             person = Participant(
                 session_id=session.id, token=secrets.token_hex(8), pseudonym=f"Agent {n}"
@@ -58,10 +47,7 @@ def _seed_comments(database_url: str, code: str, instance: Path, count: int = RO
                     text=f"Commentaire de la salle numéro {n}",
                 )
             )
-        db.session.commit()
         question_id = question.id
-        db.session.remove()
-        db.engine.dispose()
     return question_id
 
 

@@ -24,12 +24,12 @@ import secrets
 import socket
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
+
+from ..caching import LRUCache
 
 if TYPE_CHECKING:  # types only: this module imports nothing of the services at run time
     from .coalesce import Coalescer
@@ -60,36 +60,6 @@ class SocketState:
     locale: str | None = None
     #: ``[window start, events in it]`` for the socket's rate limit (the list itself changes).
     rate: list[float] = field(default_factory=lambda: [time.monotonic(), 0])
-
-
-class LRUCache:
-    """A small thread-safe mapping that forgets the least recently used entries past ``size``."""
-
-    def __init__(self, size: int) -> None:
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> Any:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-    def __len__(self) -> int:
-        return len(self._data)
 
 
 @dataclass(eq=False)
