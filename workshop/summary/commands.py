@@ -89,7 +89,7 @@ def console_cookie(app, username: str = REHEARSAL_USERNAME) -> str:
         user = create_user(username, "organiser", secrets.token_urlsafe(24))
         click.echo(f"Created organiser account {username!r} for rehearsals.", err=True)
     serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"_user_id": str(user.id), "_fresh": True})
+    value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
