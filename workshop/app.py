@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_pages(app)
     register_static_versions(app)  # before compression: its hook then runs last
     register_compression(app)
+    register_security(app)  # after init_extensions: its middlewares wrap Flask-SocketIO's
     register_cli(app)
     register_template_helpers(app)
     if app.config["AUTO_MIGRATE"]:
@@ -184,6 +185,12 @@ def register_compression(app: Flask) -> None:
     from . import compression  # Flask-Compress, with static files compressed once per version
 
     compression.init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    from . import security  # headers (CSP…), ProxyFix, Secure cookies
+
+    security.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

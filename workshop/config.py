@@ -92,6 +92,12 @@ class Defaults:
     # static files are compressed once per version, other streamed responses are left alone.
     COMPRESS_ALGORITHM = ["gzip"]
     COMPRESS_STREAMS = False
+    # Behind a reverse proxy (nginx): how many proxies in front are trusted to set
+    # X-Forwarded-For (the client's address) and X-Forwarded-Proto (https), e.g. 1 and 1 behind
+    # one nginx; 0 trusts none (a client could forge them). werkzeug's ProxyFix, applied in
+    # workshop/security.py (docs/deployment.md).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
 
 
 def default_instance_path() -> str:
