@@ -86,8 +86,16 @@ def serve(host: str, port: int, demo: bool, quiet: bool) -> None:
 
 def register(app) -> None:
     """Add every command of the project to ``app.cli`` (the app factory calls it)."""
+    from .backup_commands import COMMANDS as backup_commands
     from .sessions_files.commands import COMMANDS as session_commands
     from .summary.commands import COMMANDS as summary_commands
 
-    for command in (serve, create_user, set_password, *session_commands, *summary_commands):
+    for command in (
+        serve,
+        create_user,
+        set_password,
+        *session_commands,
+        *summary_commands,
+        *backup_commands,
+    ):
         app.cli.add_command(command)
