@@ -37,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_url_converters(app)  # before the blueprints' routes use them
     register_blueprints(app)
     register_error_pages(app)
+    register_limits(app)
     register_static_versions(app)  # before compression: its hook then runs last
     register_compression(app)
     register_security(app)  # after init_extensions: its middlewares wrap Flask-SocketIO's
@@ -173,6 +174,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     init_live(app)
     init_summary(app)
+
+
+def register_limits(app: Flask) -> None:
+    from . import limits  # Flask-Limiter: wrong logins and join codes (workshop/limits.py)
+
+    limits.init_app(app)
 
 
 def register_static_versions(app: Flask) -> None:

@@ -51,6 +51,28 @@ def set_password(username: str, password_stdin: bool) -> None:
     click.echo(f"Password of {username!r} changed.")
 
 
+@click.command("unlock")
+@click.argument("username")
+@with_appcontext
+def unlock(username: str) -> None:
+    """Let an account locked by wrong logins log in again at once."""
+    from . import limits
+    from .services.accounts import unlock as unlock_account
+    from .services.errors import ServiceError
+
+    try:
+        unlock_account(username)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Wrong logins of {username!r} forgotten: the account is unlocked.")
+    if not limits.shared():
+        click.echo(
+            "Note: without a Redis message queue, each server process counts in its own memory,"
+            " which this command does not reach; a restart of the server clears them.",
+            err=True,
+        )
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -94,6 +116,7 @@ def register(app) -> None:
         serve,
         create_user,
         set_password,
+        unlock,
         *session_commands,
         *summary_commands,
         *backup_commands,

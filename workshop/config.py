@@ -92,6 +92,19 @@ class Defaults:
     # static files are compressed once per version, other streamed responses are left alone.
     COMPRESS_ALGORITHM = ["gzip"]
     COMPRESS_STREAMS = False
+    # Brute force (workshop/limits.py, Flask-Limiter): only failures count, in the message
+    # queue's Redis when there is one (every process counts together), else in memory;
+    # RATELIMIT_STORAGE_URI names another storage. A used-up limit of a list ("N/minute;M/hour;…")
+    # refuses the next tries until its window ends: a steady guesser waits a minute, then an
+    # hour, then a day. Wrong logins per account name (`workshop unlock NAME` lifts it) and per
+    # client address (colleagues may share one); wrong join codes per address (/join, /j/<CODE>,
+    # socket connects: a room on one Wi-Fi address mistypes too); a right code is never refused.
+    # An empty value turns a limit off; one that does not parse stops the start.
+    LOGIN_LIMITS = "5/minute;20/hour;100/day"
+    LOGIN_ADDRESS_LIMITS = "10/minute;50/hour;200/day"
+    JOIN_LIMITS = "20/minute;100/hour"
+    RATELIMIT_STORAGE_URI: str | None = None
+    RATELIMIT_KEY_PREFIX = "workshop"
     # Behind a reverse proxy (nginx): how many proxies in front are trusted to set
     # X-Forwarded-For (the client's address) and X-Forwarded-Proto (https), e.g. 1 and 1 behind
     # one nginx; 0 trusts none (a client could forge them). werkzeug's ProxyFix, applied in

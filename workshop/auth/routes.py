@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from .. import limits
 from ..services import accounts
 from .forms import LoginForm
 
@@ -29,8 +30,19 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        # Wrong logins are counted per account and per address (workshop/limits.py); past a
+        # limit, the password is not even checked until the window ends.
+        checks = (
+            (limits.LOGIN, form.username.data),
+            (limits.LOGIN_ADDRESS, limits.client_address()),
+        )
+        wait = limits.retry_after(*checks)
+        if wait:
+            flash(limits.too_many_logins(wait), "error")
+            return render_template("auth/login.html", form=form), 429
         user = accounts.authenticate(form.username.data, form.password.data)
         if user is None:
+            limits.count(*checks)
             flash(_("Nom d'utilisateur ou mot de passe incorrect."), "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)

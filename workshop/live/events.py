@@ -205,7 +205,8 @@ def on_connect(auth: Any = None) -> None:
     Joins ``session:<id>`` and the role's room (``phones:<id>`` + ``participant:<pid>``,
     ``screen:<id>`` or ``console:<id>``), then sends this socket its ``snapshot``. Refused with
     ``connect_error`` data ``{"code", "message"}`` (``bad_payload``, ``unknown_session``,
-    ``forbidden``, ``internal``). A participant's connection updates the console's ``counters``.
+    ``rate_limited``: too many wrong codes from this address, ``forbidden``, ``internal``). A
+    participant's connection updates the console's ``counters``.
     """
     sid: str = request.sid  # type: ignore[attr-defined]
     try:
@@ -221,8 +222,9 @@ def on_connect(auth: Any = None) -> None:
             locale=get_babel().locale_selector() or None,
         )
     except ServiceError as exc:
+        error = _wrong_code(exc) if exc.code == "unknown_session" else exc
         raise ConnectionRefusedError(
-            exc.message, {"code": exc.code, "message": exc.message}
+            error.message, {"code": error.code, "message": error.message}
         ) from None
     except Exception:
         db.session.rollback()
@@ -246,6 +248,19 @@ def on_connect(auth: Any = None) -> None:
         raise ConnectionRefusedError(error["message"], error) from None
     _join_rooms(joined)
     emit("snapshot", snapshot)
+
+
+def _wrong_code(exc: ServiceError) -> ServiceError:
+    """A connect with a wrong code, counted per address with the wrong codes of /join and
+    /j/<CODE> (workshop/limits.py): ``exc`` below the limit, ``rate_limited`` past it."""
+    from .. import limits  # here: the module's imports are edited elsewhere
+
+    check = (limits.JOIN, limits.client_address())
+    wait = limits.retry_after(check)
+    if wait:
+        return ServiceError("rate_limited", limits.too_many_codes(wait))
+    limits.count(check)
+    return exc
 
 
 def _can_facilitate() -> bool:

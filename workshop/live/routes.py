@@ -60,6 +60,15 @@ def join():
         return _join_form(_("Saisissez le code affiché à l'écran."), raw, 400)
     session = find_session(raw)
     if session is None:
+        from .. import limits  # here: the module's imports are edited elsewhere
+
+        # Wrong codes are counted per address, with /j/<CODE> and socket connects; past the
+        # limit, 429 (a right code is never refused: a room may share one address).
+        check = (limits.JOIN, limits.client_address())
+        wait = limits.retry_after(check)
+        if wait:
+            return _join_form(limits.too_many_codes(wait), raw, 429)
+        limits.count(check)
         return _join_form(
             _(
                 "Aucun atelier en cours ne porte le code « %(code)s ». Vérifiez-le et réessayez.",
@@ -77,6 +86,13 @@ def participant(code: str):
     participant is created when its socket first connects)."""
     session = find_session(code)
     if session is None:
+        from .. import limits  # here: the module's imports are edited elsewhere
+
+        check = (limits.JOIN, limits.client_address())  # counted as on /join
+        wait = limits.retry_after(check)
+        if wait:
+            return _join_form(limits.too_many_codes(wait), code[:_MAX_CODE_INPUT], 429)
+        limits.count(check)
         return _join_form(
             _(
                 "Aucun atelier ne porte le code « %(code)s ». Vérifiez-le et réessayez.",

@@ -77,3 +77,15 @@ def authenticate(username: str, password: str) -> User | None:
 def dummy_hash() -> str:
     """A password hash of the same method and cost as the users' (made once per process)."""
     return generate_password_hash(secrets.token_urlsafe(24))
+
+
+def unlock(username: str) -> User:
+    """Forget the wrong logins counted against the account ``username`` (workshop/limits.py),
+    so it may log in again at once; the counts per client address are left alone."""
+    from .. import limits
+
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ServiceError("unknown_user", f"username: no user {username!r}")
+    limits.clear([(limits.LOGIN, username)])
+    return user
