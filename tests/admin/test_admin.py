@@ -78,3 +78,58 @@ def test_download_yaml(client, auth, organiser):
     assert response.mimetype == "application/yaml"
     assert f"slug: {NAMUR}" in response.get_data(as_text=True)
     assert client.get("/admin/sessions/nope.yaml").status_code == 404
+
+
+def test_upload_with_a_file_name_of_five_thousand_characters(client, auth, organiser):
+    auth.login("organiser")
+    name, content = next(f for f in _seed_files() if f[0].startswith("namur"))
+    response = _upload(client, ("a" * 5000 + ".yaml", content))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f"« {'a' * 59}… » : nom de fichier trop long (255 caractères au plus)." in html
+    assert 'aria-describedby="files-error"' in html
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 0
+    # 255 characters are fine: the file is checked (alone, its programme is unknown).
+    html = _upload(client, ("a" * 250 + ".yaml", content), dry_run=True).get_data(as_text=True)
+    assert "nom de fichier trop long" not in html
+    assert f"{'a' * 250}.yaml:" in html
+
+
+def test_upload_with_a_name_that_is_empty_once_made_safe(client, auth, organiser):
+    auth.login("organiser")
+    name, content = next(f for f in _seed_files() if f[0].startswith("namur"))
+    html = _upload(client, ("../..", content)).get_data(as_text=True)
+    assert "« ../.. » : nom de fichier inutilisable ; renommez le fichier" in html
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 0
+
+
+def test_upload_of_two_files_with_the_same_safe_name(client, auth, organiser):
+    auth.login("organiser")
+    files = _seed_files()
+    html = _upload(client, ("x.yaml", files[0][1]), ("x.yaml", files[1][1])).get_data(as_text=True)
+    assert "Deux fichiers portent le même nom (x.yaml) : renommez l&#39;un d&#39;eux." in html
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 0
+
+
+def test_upload_of_a_deeply_nested_file_is_a_problem_not_a_500(client, auth, organiser):
+    auth.login("organiser")
+    deep = b"kind: session\nslug: a\ntitle: A\nagenda: " + b"[" * 20_000 + b"]" * 20_000
+    response = _upload(client, ("deep.yaml", deep))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "deep.yaml:4: agenda[0][0]" in html
+    assert "nested more than 50 levels" in html
+    assert "workshop-upload-" not in html
+
+
+def test_upload_of_a_huge_number_is_a_problem_not_a_500(client, auth, organiser):
+    auth.login("organiser")
+    huge = (
+        b"kind: session\nslug: a\ntitle: A\nquestion_sets:\n  - key: s\n    title: S\n"
+        b"    questions:\n      - {key: e, prompt: E, kind: scale, "
+        b"scale_max: 99999999999999999999999999}\n"
+    )
+    response = _upload(client, ("huge.yaml", huge))
+    assert response.status_code == 400
+    assert "99999999999999999999999999 is out of range" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 0

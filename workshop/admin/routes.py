@@ -25,6 +25,8 @@ from .forms import SessionFilesForm
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 MAX_FILES = 20
+#: The longest file name most file systems store (255 bytes; a safe name is ASCII).
+MAX_NAME_LENGTH = 255
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -39,7 +41,7 @@ def index():
             form.files.errors.append(_("Choisissez au moins un fichier."))
         elif len(uploads) > MAX_FILES:
             form.files.errors.append(_("%(n)d fichiers au plus.", n=MAX_FILES))
-        else:
+        elif _names_ok(uploads, form.files.errors):
             problems, report = _check_and_load(uploads, dry_run=form.dry_run.data)
             if report is not None:
                 flash(_("Chargé : %(report)s", report=report), "info")
@@ -58,14 +60,44 @@ def index():
     )
 
 
+def _names_ok(uploads, errors: list[str]) -> bool:
+    """Each upload has a usable file name, distinct from the others' (problems go to ``errors``):
+    it is the file's name on disk while it is checked, and how its problems are reported."""
+    seen: set[str] = set()
+    for upload in uploads:
+        shown = upload.filename if len(upload.filename) <= 60 else upload.filename[:59] + "…"
+        name = secure_filename(upload.filename)
+        if len(upload.filename) > MAX_NAME_LENGTH:
+            errors.append(
+                _(
+                    "« %(name)s » : nom de fichier trop long (%(n)d caractères au plus).",
+                    name=shown,
+                    n=MAX_NAME_LENGTH,
+                )
+            )
+        elif not name:
+            errors.append(
+                _(
+                    "« %(name)s » : nom de fichier inutilisable ; renommez le fichier, "
+                    "par exemple atelier.yaml.",
+                    name=shown,
+                )
+            )
+        elif name in seen:
+            errors.append(
+                _("Deux fichiers portent le même nom (%(name)s) : renommez l'un d'eux.", name=name)
+            )
+        seen.add(name)
+    return not errors
+
+
 def _check_and_load(uploads, dry_run: bool) -> tuple[list[str], object | None]:
     """Save the uploads in a private temporary folder under their own (safe) names, then
     validate them (and load them unless ``dry_run``). Problems name the uploaded file."""
     with tempfile.TemporaryDirectory(prefix="workshop-upload-") as tmp:
         paths = []
         for upload in uploads:
-            name = secure_filename(upload.filename) or "session.yaml"
-            path = Path(tmp) / name
+            path = Path(tmp) / secure_filename(upload.filename)  # checked by _names_ok
             upload.save(path)
             paths.append(path)
         prefix = tmp + "/"

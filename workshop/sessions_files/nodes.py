@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..services.validation import DB_INT_MAX, DB_INT_MIN
 from .problems import Problem
 
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -40,6 +41,11 @@ def describe(node: Node) -> str:
     if isinstance(node, ScalarNode):
         return "nothing" if is_null(node) else repr(node.value)
     return _KIND_NAMES.get(type(node), "a value")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """A value as written, cut for a message (a number may have thousands of digits)."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def allowed(values: object) -> str:
@@ -158,7 +164,17 @@ class Fields:
         if not (isinstance(node, ScalarNode) and node.tag == INT_TAG):
             self.bad(key, f"{describe(node)} is not a whole number")
             return default
-        value = yaml.constructor.SafeConstructor().construct_yaml_int(node)
+        try:
+            value = yaml.constructor.SafeConstructor().construct_yaml_int(node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            value = None
+        if value is None or not DB_INT_MIN <= value <= DB_INT_MAX:
+            self.bad(
+                key,
+                f"{_short(node.value)} is out of range (whole numbers from {DB_INT_MIN} "
+                f"to {DB_INT_MAX})",
+            )
+            return default
         if minimum is not None and value < minimum:
             self.bad(key, f"{value} is too small (at least {minimum})")
             return default

@@ -16,6 +16,7 @@ from yaml.nodes import Node, ScalarNode
 
 from ..models.enums import YESNO_VALUES, AgendaKind, QuestionKind
 from ..models.session import CODE_ALPHABET, CODE_LENGTH, DEFAULT_STAKEHOLDER_GROUPS
+from .bounds import check_shape
 from .nodes import Fields, Reader, allowed, describe, is_null, line_of
 from .problems import Problem
 from .specs import (
@@ -37,6 +38,7 @@ AGENDA_KINDS = tuple(k.value for k in AgendaKind)
 OPTION_KINDS = ("choice", "multi", "rank")
 DEFAULT_SCALE = (1, 5)
 DEFAULT_MAX_WORDS = 3
+MAX_SCALE_SPAN = 100  # scale_max - scale_min
 
 PROGRAMME_KEYS = (
     "kind", "slug", "title", "organiser", "description", "objective", "method", "themes",
@@ -86,6 +88,11 @@ def _compose(path: str | Path, reader: Reader) -> Node | None:
         reader.problem(None, "", f"cannot read the file ({exc.strerror})")
         return None
     try:
+        # Depth and aliases first: composing a hostile file recurses or expands it.
+        shape = check_shape(text, reader.file)
+        if shape is not None:
+            reader.problems.append(shape)
+            return None
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         reader.problems.append(_syntax_problem(reader.file, exc))
@@ -527,3 +534,13 @@ def _scale(item: Fields, q: QuestionSpec) -> None:
             item.place_of("scale_max"),
             f"must be greater than scale_min ({q.scale_min}), got {q.scale_max}",
         )
+    elif q.scale_min is not None and q.scale_max is not None:
+        if q.scale_max - q.scale_min > MAX_SCALE_SPAN:
+            # Results list every value of the scale: a scale of 1 to 10**18 never renders.
+            node = item.node_of("scale_max") or item.node
+            item.reader.problem(
+                node,
+                item.place_of("scale_max"),
+                f"a scale has at most {MAX_SCALE_SPAN + 1} values (e.g. 0 to {MAX_SCALE_SPAN}), "
+                f"got {q.scale_min} to {q.scale_max}",
+            )
