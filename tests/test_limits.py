@@ -150,10 +150,11 @@ def test_wrong_codes_past_the_limit_are_refused(client, session):
     ):
         assert response.status_code == 429
         assert TOO_MANY_CODES in response.get_data(as_text=True)
-    # A right code is never refused, from that address too.
+    # Past the limit a right code is refused too: the answer must not tell a guesser which
+    # codes exist.
     response = client.post("/join", data={"code": session.code}, environ_base=address)
-    assert response.status_code == 302
-    assert client.get(f"/j/{session.code}", environ_base=address).status_code == 200
+    assert response.status_code == 429
+    assert client.get(f"/j/{session.code}", environ_base=address).status_code == 429
     # Another address is not limited.
     other = {"REMOTE_ADDR": "192.0.2.51"}
     assert client.get("/j/ZZZZZ9", environ_base=other).status_code == 404
@@ -202,7 +203,8 @@ def test_socket_connects_with_wrong_codes_past_the_limit_are_refused(connect, se
     for _ in range(20):
         assert connect("ZZZZZ9")["code"] == "unknown_session"
     assert connect("ZZZZZ9") == {"code": "rate_limited", "message": TOO_MANY_CODES}
-    assert connect(session.code) is None  # a right code still connects
+    # A right code too, until the window ends (the refusal must not tell which codes exist).
+    assert connect(session.code) == {"code": "rate_limited", "message": TOO_MANY_CODES}
 
 
 def test_wrong_codes_over_http_count_for_socket_connects(app, client, connect):

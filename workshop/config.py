@@ -98,7 +98,8 @@ class Defaults:
     # refuses the next tries until its window ends: a steady guesser waits a minute, then an
     # hour, then a day. Wrong logins per account name (`workshop unlock NAME` lifts it) and per
     # client address (colleagues may share one); wrong join codes per address (/join, /j/<CODE>,
-    # socket connects: a room on one Wi-Fi address mistypes too); a right code is never refused.
+    # socket connects: a room on one Wi-Fi address mistypes too); past it, every code from that
+    # address is refused until the window ends, so the refusal tells nothing (limits.join_check).
     # An empty value turns a limit off; one that does not parse stops the start.
     LOGIN_LIMITS = "5/minute;20/hour;100/day"
     LOGIN_ADDRESS_LIMITS = "10/minute;50/hour;200/day"

@@ -137,6 +137,15 @@ def shared() -> bool:
     return not current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
 
 
+def join_check() -> Check:
+    """Wrong join codes are counted per address, together on /join, /j/<CODE> and socket
+    connects. Past the limit every code from that address is refused until the window ends, the
+    right ones too: otherwise the refusal itself would tell a guesser which codes exist. A room
+    sharing one address rarely makes 20 typing mistakes a minute; raise ``JOIN_LIMITS`` where it
+    does."""
+    return (JOIN, client_address())
+
+
 def client_address() -> str:
     """The client's address (``request.remote_addr``: the real client's behind ProxyFix)."""
     return get_remote_address() or "-"

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, emit, join_room
 
+from .. import limits
 from ..extensions import db, socketio
 from ..services import conclusions, live
 from ..services.errors import ServiceError
@@ -211,6 +212,7 @@ def on_connect(auth: Any = None) -> None:
     sid: str = request.sid  # type: ignore[attr-defined]
     try:
         payload = AUTH.validate(auth)
+        _refuse_past_the_join_limit()
         joined = live.connect(
             payload["code"],
             payload["role"],
@@ -222,9 +224,10 @@ def on_connect(auth: Any = None) -> None:
             locale=get_babel().locale_selector() or None,
         )
     except ServiceError as exc:
-        error = _wrong_code(exc) if exc.code == "unknown_session" else exc
+        if exc.code == "unknown_session":
+            limits.count(limits.join_check())
         raise ConnectionRefusedError(
-            error.message, {"code": error.code, "message": error.message}
+            exc.message, {"code": exc.code, "message": exc.message}
         ) from None
     except Exception:
         db.session.rollback()
@@ -250,17 +253,12 @@ def on_connect(auth: Any = None) -> None:
     emit("snapshot", snapshot)
 
 
-def _wrong_code(exc: ServiceError) -> ServiceError:
-    """A connect with a wrong code, counted per address with the wrong codes of /join and
-    /j/<CODE> (workshop/limits.py): ``exc`` below the limit, ``rate_limited`` past it."""
-    from .. import limits  # here: the module's imports are edited elsewhere
-
-    check = (limits.JOIN, limits.client_address())
-    wait = limits.retry_after(check)
+def _refuse_past_the_join_limit() -> None:
+    """Past the limit of wrong join codes of this address (counted with /join and /j/<CODE>),
+    every connect is ``rate_limited`` until the window ends (:func:`limits.join_check`)."""
+    wait = limits.retry_after(limits.join_check())
     if wait:
-        return ServiceError("rate_limited", limits.too_many_codes(wait))
-    limits.count(check)
-    return exc
+        raise ServiceError("rate_limited", limits.too_many_codes(wait))
 
 
 def _can_facilitate() -> bool:

@@ -25,6 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import limits
 from ..auth.access import facilitator_required
 from ..extensions import csrf, db
 from ..models.session import Session, normalise_code
@@ -58,17 +59,12 @@ def join():
         return _join_form()
     if not normalise_code(raw):
         return _join_form(_("Saisissez le code affiché à l'écran."), raw, 400)
+    wait = limits.retry_after(limits.join_check())
+    if wait:
+        return _join_form(limits.too_many_codes(wait), raw, 429)
     session = find_session(raw)
     if session is None:
-        from .. import limits  # here: the module's imports are edited elsewhere
-
-        # Wrong codes are counted per address, with /j/<CODE> and socket connects; past the
-        # limit, 429 (a right code is never refused: a room may share one address).
-        check = (limits.JOIN, limits.client_address())
-        wait = limits.retry_after(check)
-        if wait:
-            return _join_form(limits.too_many_codes(wait), raw, 429)
-        limits.count(check)
+        limits.count(limits.join_check())
         return _join_form(
             _(
                 "Aucun atelier en cours ne porte le code « %(code)s ». Vérifiez-le et réessayez.",
@@ -84,15 +80,12 @@ def join():
 def participant(code: str):
     """The phone page. Sets the signed participant cookie if absent (no database row: the
     participant is created when its socket first connects)."""
+    wait = limits.retry_after(limits.join_check())
+    if wait:
+        return _join_form(limits.too_many_codes(wait), code[:_MAX_CODE_INPUT], 429)
     session = find_session(code)
     if session is None:
-        from .. import limits  # here: the module's imports are edited elsewhere
-
-        check = (limits.JOIN, limits.client_address())  # counted as on /join
-        wait = limits.retry_after(check)
-        if wait:
-            return _join_form(limits.too_many_codes(wait), code[:_MAX_CODE_INPUT], 429)
-        limits.count(check)
+        limits.count(limits.join_check())
         return _join_form(
             _(
                 "Aucun atelier ne porte le code « %(code)s ». Vérifiez-le et réessayez.",
