@@ -28,8 +28,9 @@ from .errors import ServiceError
 CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 #: Markup is refused: an opening tag, a closing tag, a comment or doctype.
 MARKUP_RE = re.compile(r"<[A-Za-z/!]")
-#: The database's integers (SQLite's INTEGER, PostgreSQL's BIGINT): 64-bit signed.
-DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1
+#: The integers every database can store in our columns: SQLAlchemy's ``Integer`` is 32-bit on
+#: PostgreSQL (SQLite's INTEGER is 64-bit), so the narrower range, for the same answer on both.
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
 #: Control characters (Unicode category Cc, and the line and paragraph separators) but newline
 #: and tab; carriage returns are folded into newlines first.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -49,7 +50,7 @@ def is_int(value: Any) -> bool:
 
 def parse_id(raw: str | None) -> int | None:
     """An id written in a URL or a form (decimal digits, in the database's range), else None."""
-    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 19:
+    if raw is None or not raw.isascii() or not raw.isdigit() or len(raw) > 10:
         return None
     value = int(raw)
     return value if value <= DB_INT_MAX else None
