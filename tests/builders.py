@@ -24,6 +24,20 @@ from workshop.models.enums import AgendaKind, QuestionKind, Role
 from workshop.models.session import DEFAULT_STAKEHOLDER_GROUPS
 from workshop.services import conclusions
 
+
+def app_config(folder, name: str = "test", **extra) -> dict:
+    """The settings of a test app on its own SQLite file and instance folder under ``folder``
+    (``extra`` wins)."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(folder / f"{name}-instance"),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / name}.sqlite3",
+        "SECRET_KEY": "test-secret",
+        "SOCKETIO_ASYNC_MODE": "threading",
+        **extra,
+    }
+
+
 _seq = count(1)
 
 

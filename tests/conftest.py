@@ -13,14 +13,11 @@ from . import builders
 @pytest.fixture
 def app(tmp_path):
     app = create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "SECRET_KEY": "test-secret",
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "SESSIONS_DIR": str(tmp_path / "sessions"),
-        }
+        builders.app_config(
+            tmp_path,
+            INSTANCE_PATH=str(tmp_path / "instance"),
+            SESSIONS_DIR=str(tmp_path / "sessions"),
+        )
     )
     with app.app_context():
         yield app

@@ -268,15 +268,9 @@ def redis_prefix():
 
 def _app(tmp_path, name, prefix):
     return create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / name),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.sqlite3",
-            "SECRET_KEY": "test-secret",
-            "SOCKETIO_ASYNC_MODE": "threading",
-            "RATELIMIT_STORAGE_URI": REDIS_URL,
-            "RATELIMIT_KEY_PREFIX": prefix,
-        }
+        builders.app_config(
+            tmp_path, name, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix
+        )
     )
 
 

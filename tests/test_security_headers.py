@@ -74,17 +74,7 @@ def make_app(tmp_path):
     made = []
 
     def make(**extra):
-        app = create_app(
-            {
-                "TESTING": True,
-                "INSTANCE_PATH": str(tmp_path / "instance"),
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-                "SECRET_KEY": "test-secret",
-                "SOCKETIO_ASYNC_MODE": "threading",
-                "WTF_CSRF_ENABLED": False,
-                **extra,
-            }
-        )
+        app = create_app(builders.app_config(tmp_path, WTF_CSRF_ENABLED=False, **extra))
 
         @app.route("/_test/request")
         def probe():

@@ -8,15 +8,9 @@ from workshop.services import live, runtime_state
 
 
 def _app(tmp_path, name):
-    return create_app(
-        {
-            "TESTING": True,
-            "INSTANCE_PATH": str(tmp_path / name),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.sqlite3",
-            "SECRET_KEY": "test-secret",
-            "SOCKETIO_ASYNC_MODE": "threading",
-        }
-    )
+    from tests import builders
+
+    return create_app(builders.app_config(tmp_path, name))
 
 
 def test_two_apps_never_share_their_live_state(tmp_path):
