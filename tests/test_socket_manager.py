@@ -11,7 +11,13 @@ import socketio as python_socketio
 from flask import Flask, request
 from flask_socketio import SocketIO, join_room
 
-from workshop.socket_manager import SlicedManager, SlicedRedisManager, client_manager
+from tests.support import free_port, unavailable
+from workshop.socket_manager import (
+    SlicedManager,
+    SlicedRedisManager,
+    _sessions_of,
+    client_manager,
+)
 
 SLICE = 2
 CLIENTS = 7
@@ -155,3 +161,60 @@ def test_client_manager_by_message_queue():
     mro = SlicedRedisManager.__mro__
     assert mro.index(python_socketio.PubSubManager) < mro.index(SlicedManager)
     assert mro.index(SlicedManager) < mro.index(python_socketio.Manager)
+
+
+# --- the message queue failing (docs/protocol.md, « Revisions ») --------------------------------
+
+
+def _down_manager() -> SlicedRedisManager:
+    """A Redis manager whose Redis is a closed port (nothing listens there)."""
+    return SlicedRedisManager(f"redis://127.0.0.1:{free_port()}/9")
+
+
+def _emit_message(room) -> dict:
+    return {"method": "emit", "event": "agenda", "data": [{}], "room": room, "namespace": "/"}
+
+
+def test_sessions_of_rooms():
+    assert _sessions_of("phones:12") == {12}
+    assert _sessions_of(["session:3", "console:4", "participant:9", None]) == {3, 4}
+    assert _sessions_of("participant:7") == set()
+    assert _sessions_of(None) == set()
+
+
+def test_an_unpublished_emit_notes_its_sessions_with_one_warning(caplog):
+    manager = _down_manager()
+    with caplog.at_level("WARNING", logger="workshop.socket_manager"):
+        assert manager._publish(_emit_message(["phones:5", "screen:5"])) is None
+        assert manager._publish(_emit_message("participant:8")) is None
+        assert manager._publish(_emit_message("console:6")) is None
+        manager._publish({"method": "enter_room", "sid": "x", "room": "session:9"})
+    warnings = [r for r in caplog.records if r.name == "workshop.socket_manager"]
+    assert len(warnings) == 1  # one line for the outage, not one per push
+    assert "unreachable" in warnings[0].getMessage()
+    # Still down: nothing is handed out (the bump waits until the clients can catch up).
+    assert manager.take_missed({1}) == set()
+    assert manager._lost == {5, 6}
+
+
+def test_missed_sessions_are_handed_out_once_redis_answers(caplog):
+    import redis
+
+    url = "redis://127.0.0.1:6379/9"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis is not reachable at {url}: {exc}")
+    manager = _down_manager()
+    manager._publish(_emit_message("phones:5"))
+    manager.redis_url, manager.connected = url, False  # Redis is back (here: another one)
+    with caplog.at_level("WARNING", logger="workshop.socket_manager"):
+        assert manager.take_missed({1, 2}) == {5}
+        assert manager.take_missed({1, 2}) == set()  # once
+        # A publish that works again says so, once.
+        assert manager._publish(_emit_message("phones:5")) is not None
+    assert [r.getMessage() for r in caplog.records if "again" in r.getMessage()]
+    # A subscription made again after a failure: the sessions of this process's sockets.
+    manager._resubscribed = True
+    assert manager.take_missed({1, 2}) == {1, 2}
+    assert manager.take_missed({1, 2}) == set()

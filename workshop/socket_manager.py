@@ -21,19 +21,47 @@ Acks themselves do not go through the manager.
 local fan-out: its ``PubSubManager`` ends every emit, the ones received from the other
 processes included, in ``super().emit``, which the method resolution order of the class below
 makes :meth:`SlicedManager.emit`.
+
+It also knows when the message queue failed it (docs/protocol.md, « Revisions »): an emit it
+could not publish never reached the other processes' sockets, and while its subscription was
+broken it missed theirs. It notes the sessions concerned (:meth:`SlicedRedisManager.take_missed`)
+so that the presence heartbeat can bump their revision once Redis answers again: every client
+then sees, at its process's next ``beat``, that it is behind, and asks for a fresh snapshot.
+One warning line when the queue fails and one when it is back, not a line per push.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from collections.abc import Iterator, Set
 from typing import Any
 
 import socketio
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
+log = logging.getLogger(__name__)
+
 #: Sockets sent to between two yields (``SOCKETIO_EMIT_SLICE``).
 DEFAULT_SLICE = 200
+#: Longest wait between two attempts to subscribe again (python-socketio's grows to 60 s: a
+#: process would miss the others' pushes for up to a minute after Redis is back).
+MAX_RESUBSCRIBE_WAIT = 2.0
+#: Rooms naming a session: ``session:<id>``, ``phones:<id>``… (services/broadcast.py).
+_SESSION_ROOMS = ("session:", "phones:", "screen:", "console:")
+
+
+def _sessions_of(room: Any) -> set[int]:
+    rooms = room if isinstance(room, list | tuple) else [room]
+    found = set()
+    for name in rooms:
+        if isinstance(name, str) and name.startswith(_SESSION_ROOMS):
+            number = name.partition(":")[2]
+            if number.isdigit():
+                found.add(int(number))
+    return found
 
 
 class _Pending:
@@ -135,6 +163,101 @@ class SlicedRedisManager(socketio.RedisManager, SlicedManager):
     ) -> None:
         super().__init__(url, channel=channel, **kw)  # reaches SlicedManager.__init__ too
         self.slice_size = max(1, int(slice_size))
+        self._missed_lock = threading.Lock()
+        #: Sessions of the emits not published since Redis last answered.
+        self._lost: set[int] = set()
+        #: The subscription broke and was made again: this process missed what was published.
+        self._resubscribed = False
+        self._publish_failing = False
+
+    def _publish(self, data: Any) -> Any:
+        """python-socketio's publish (two attempts), noting the sessions of an emit that could
+        not be published; one warning when publishing starts failing, one when it works again."""
+        error: Exception | None = None
+        for _attempt in range(2):
+            try:
+                if not self.connected:
+                    self._redis_connect()
+                result = self.redis.publish(self.channel, self.json.dumps(data))
+            except Exception as exc:  # redis-py's errors, or a refused connection
+                error = exc
+                self.connected = False
+                continue
+            if self._publish_failing:
+                self._publish_failing = False
+                log.warning("message queue reachable again: publishing to the other processes")
+            return result
+        if not self._publish_failing:
+            self._publish_failing = True
+            log.warning(
+                "message queue unreachable (%s): pushes do not reach the other processes; "
+                "their clients will catch up from the database",
+                type(error).__name__,
+            )
+        if isinstance(data, dict) and data.get("method") == "emit":
+            lost = _sessions_of(data.get("room"))
+            if lost:
+                with self._missed_lock:
+                    self._lost.update(lost)
+        return None
+
+    def _redis_listen_with_retries(self) -> Iterator[Any]:
+        """python-socketio's subscription loop with a shorter wait between attempts
+        (:data:`MAX_RESUBSCRIBE_WAIT`), noting that messages were missed when it subscribes
+        again after an error."""
+        retry_sleep = 0.25
+        subscribed = False
+        failed = False
+        while True:
+            try:
+                if not subscribed:
+                    self._redis_connect()
+                    self.pubsub.subscribe(self.channel)
+                    subscribed = True
+                    retry_sleep = 0.25
+                    if failed:
+                        failed = False
+                        with self._missed_lock:
+                            self._resubscribed = True
+                        log.warning("message queue reachable again: subscribed")
+                yield from self.pubsub.listen()
+            except Exception as exc:  # redis-py's errors, or a refused connection
+                if not failed:
+                    log.warning(
+                        "message queue unreachable (%s): this process misses the others' "
+                        "pushes until it subscribes again",
+                        type(exc).__name__,
+                    )
+                failed = True
+                subscribed = False
+                time.sleep(retry_sleep)  # gevent: monkey-patched, yields
+                retry_sleep = min(retry_sleep * 2, MAX_RESUBSCRIBE_WAIT)
+
+    def take_missed(self, local_sessions: Set[int]) -> set[int]:
+        """The sessions whose clients may have missed pushes, to be bumped now (and forgotten
+        here): the sessions of unpublished emits once Redis answers again, and the sessions of
+        this process's sockets once it has subscribed again after a failure."""
+        with self._missed_lock:
+            missed: set[int] = set()
+            if self._resubscribed:
+                self._resubscribed = False
+                missed.update(local_sessions)
+            lost = bool(self._lost)
+        if lost and self._reachable():
+            with self._missed_lock:
+                missed.update(self._lost)
+                self._lost.clear()
+        return missed
+
+    def _reachable(self) -> bool:
+        try:
+            if not self.connected:
+                self._redis_connect()
+            self.redis.ping()
+        except Exception:  # still down
+            self.connected = False
+            return False
+        return True
 
 
 def client_manager(message_queue: str | None, slice_size: int) -> socketio.Manager | None:

@@ -159,12 +159,44 @@
         navigator.onLine === false && role === "participant" ? t("offline_phone") : null);
       if (!socket.active) window.setTimeout(function () { socket.connect(); }, 3000);
     });
-    socket.on("snapshot", function (snap) {
-      if (snap && snap.server_time) setServerTime(snap.server_time);
-      handlers.snapshot(snap || {});
+    /* Revisions (docs/protocol.md): `rev` is the session's revision this page shows. A `rev`
+       event whose base is ahead of it, or a `beat` ahead of it, means a push was missed (the
+       server's message queue was down, say): ask for the state again (`resync`). */
+    var rev = null, resyncing = false;
+    function applySnapshot(snap) {
+      snap = snap || {};
+      if (snap.rev != null) {
+        rev = snap.rev;
+        document.documentElement.setAttribute("data-rev", String(rev));
+      }
+      if (snap.server_time) setServerTime(snap.server_time);
+      handlers.snapshot(snap);
+    }
+    function resync() {
+      if (resyncing || !socket.connected) return;
+      resyncing = true;
+      // Phones wait a moment at random, so that a whole room behind does not ask at once.
+      var delay = role === "participant" ? Math.random() * 3000 : 0;
+      window.setTimeout(function () {
+        request(socket, "resync", {}, 15000).then(function (res) {
+          resyncing = false;
+          if (res.ok && res.snapshot) applySnapshot(res.snapshot);
+        });
+      }, delay);
+    }
+    socket.resync = resync;
+    socket.on("snapshot", applySnapshot);
+    socket.on("rev", function (r) {
+      if (!r || rev == null) return;
+      if (r.base > rev) resync();
+      else if (r.rev > rev) {
+        rev = r.rev;
+        document.documentElement.setAttribute("data-rev", String(rev));
+      }
     });
+    socket.on("beat", function (b) { if (b && rev != null && b.rev > rev) resync(); });
     Object.keys(handlers).forEach(function (name) {
-      if (name !== "snapshot" && name !== "disconnect") socket.on(name, handlers[name]);
+      if (name !== "snapshot" && name !== "disconnect" && name !== "online") socket.on(name, handlers[name]);
     });
     window.addEventListener("offline", function () {
       setConn("offline", role === "participant" ? t("offline_phone") : null);

@@ -161,14 +161,14 @@
     view.appendChild(section);
   }
 
-  /* If a reveal is not followed by results soon, ask for a fresh snapshot (reconnect). */
+  /* If a reveal is not followed by results soon, ask for a fresh snapshot. */
   function watchResults(set) {
     window.clearTimeout(resultsWatch);
     if (!set.revealed || (state.results && state.results.set_id === set.id)) return;
     resultsWatch = window.setTimeout(function () {
       if (state.set && state.set.id === set.id && state.set.revealed &&
           !(state.results && state.results.set_id === set.id) && socket.connected) {
-        socket.disconnect().connect();
+        socket.resync();
       }
     }, 2500);
   }

@@ -74,6 +74,7 @@ ENDORSE = Schema(
 )
 CONCLUSION_ID = Schema({"conclusion_id": is_int})
 CONCLUSION_REVEAL = Schema({"conclusion_id": is_int, "revealed": is_bool})
+RESYNC = Schema({})
 
 # --- dispatch -----------------------------------------------------------------------------------
 
@@ -291,6 +292,15 @@ socketio.on("connect")(on_connect)
 
 
 # --- participant --------------------------------------------------------------------------------
+
+
+@live_event("resync", (PARTICIPANT, SCREEN, CONSOLE), RESYNC, lean=True)
+def on_resync(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
+    """A client whose revision is behind a ``rev`` event's ``base`` or a ``beat`` missed a push
+    (the message queue was down, say) and asks for the state again.
+
+    Ack: ``{"snapshot": <the role's snapshot, without a new token>}``."""
+    return {"snapshot": live.resync(state)}
 
 
 @live_event("answer", (PARTICIPANT,), ANSWER, lean=True)

@@ -10,6 +10,12 @@ process sharing the database.
 Answers, upvotes, endorsements, participants and live connections do not bump it: they change
 all the time and are not part of that shared view. The services change the tracked tables only
 through the ORM (no bulk ``UPDATE`` of them), which is what lets one flush hook see every change.
+
+The hook also notes, in the database session's ``info`` under :data:`REVISIONS_KEY`, each
+bumped session's revision before the transaction and after it (``{session id: (base, rev)}``):
+once the transaction is committed and its pushes sent, the clients are told they are at ``rev``
+(services/unit.py, the ``rev`` event of docs/protocol.md), and a client that was not at ``base``
+knows it missed something and asks for a fresh snapshot.
 """
 
 from __future__ import annotations
@@ -22,6 +28,10 @@ from sqlalchemy.orm import Session as OrmSession
 from .conclusions import Conclusion
 from .questions import Question, QuestionSet
 from .session import AgendaItem, Session, Speaker, StakeholderGroup
+
+#: ``db.session.info`` key: ``{session id: (revision before, revision after)}`` of the sessions
+#: bumped in the current transaction (read and cleared by services/unit.py).
+REVISIONS_KEY = "workshop.revisions"
 
 #: The session and the models whose rows carry ``session_id``.
 _TRACKED = (Session, AgendaItem, Speaker, StakeholderGroup, QuestionSet, Conclusion)
@@ -61,6 +71,13 @@ def bump_revisions(orm_session: OrmSession, flush_context: Any, instances: Any) 
             QuestionSet.__table__.c.id.in_(set_ids)
         )
         condition = condition | table.c.id.in_(owners)
-    orm_session.connection().execute(
-        update(table).where(condition).values(live_revision=table.c.live_revision + 1)
+    bumped = orm_session.connection().execute(
+        update(table)
+        .where(condition)
+        .values(live_revision=table.c.live_revision + 1)
+        .returning(table.c.id, table.c.live_revision)
     )
+    seen = orm_session.info.setdefault(REVISIONS_KEY, {})
+    for session_id, revision in bumped:
+        base = seen[session_id][0] if session_id in seen else revision - 1
+        seen[session_id] = (base, revision)

@@ -15,6 +15,11 @@ rolls back and drops the queue: nothing is stored half-way and nothing is publis
 that fails after the commit is logged and does not undo the change (the next snapshot of each
 client carries it).
 
+A transaction that changed what the room sees (``Session.live_revision``, models/revision.py)
+and pushed it ends with a ``rev`` event to that session's room, after its callbacks
+(:func:`~workshop.services.broadcast.announce_revisions`): the clients know which revision they
+are at, and ask for a fresh snapshot when they see they missed one.
+
 Blocks nest: only the outermost one commits, so services compose (e.g. the group writer's batch
 is one unit holding many answers). The queue lives in the database session's ``info``, that is
 per app context (one per socket event, request or background task), never shared.
@@ -29,6 +34,8 @@ from functools import partial
 from typing import Any
 
 from ..extensions import db
+from ..models.revision import REVISIONS_KEY
+from .broadcast import announce_revisions, recording_pushes
 
 log = logging.getLogger(__name__)
 
@@ -46,22 +53,38 @@ def transaction() -> Iterator[None]:
     try:
         if depth == 0:
             info[_QUEUE] = []
+            info.pop(REVISIONS_KEY, None)  # of a commit made outside a unit: the beat tells
         yield
         if depth == 0:
             db.session.commit()
     except BaseException:
         if depth == 0:
             info.pop(_QUEUE, None)
+            info.pop(REVISIONS_KEY, None)
             db.session.rollback()
         raise
     finally:
         info[_DEPTH] = depth
     if depth == 0:
-        for callback in info.pop(_QUEUE, ()):
-            try:
-                callback()
-            except Exception:
-                log.exception("after-commit callback %r failed", callback)
+        revisions = info.pop(REVISIONS_KEY, None)
+        callbacks = info.pop(_QUEUE, ())
+        if not revisions:
+            _run(callbacks)
+            return
+        with recording_pushes() as pushed:
+            _run(callbacks)
+        try:
+            announce_revisions(revisions, pushed)
+        except Exception:
+            log.exception("announcing the revisions failed")
+
+
+def _run(callbacks: list[Callable[[], Any]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("after-commit callback %r failed", callback)
 
 
 def after_commit(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:

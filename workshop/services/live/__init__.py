@@ -6,7 +6,8 @@ modules behind this surface, bottom up: ``views`` (JSON shapes), ``answer_values
 value per question kind), ``presence`` (connected sockets), ``publish`` (coalesced results and
 comments), ``room`` and ``snapshots`` (the state sent on connect), ``answers`` (writes of
 answers, upvotes, moderation), ``writer`` (the group commit), ``participants`` (sockets joining,
-profiles), ``control`` (agenda, question sets), ``tokens`` (participants' signed tokens).
+profiles), ``control`` (agenda, question sets), ``tokens`` (participants' signed tokens),
+``beats`` (the revision beat that lets clients catch up on pushes they missed).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..broadcast import console_room, participant_room, phones_room, screen_room
 from ..coalesce import Coalescer
 from ..runtime_state import LiveState, LRUCache, SocketState
 from ..runtime_state import current as state
-from . import tokens
+from . import beats, tokens
 from .answers import moderate_comment
 from .control import agenda_goto, agenda_next, close_set, focus_set, open_set, reveal_set
 from .participants import Joined, connect, disconnect, set_profile
@@ -41,6 +42,12 @@ def init_app(app: Flask) -> None:
     )
 
 
+def resync(socket: SocketState) -> dict:
+    """A fresh snapshot for a socket that saw it missed a push (``rev``/``beat``, see
+    beats.py): as on connect, without a new token."""
+    return snapshot(socket.role, socket.session_id, participant_id=socket.participant_id)
+
+
 def socket_state(sid: str) -> SocketState | None:
     """What the socket ``sid`` is, if this process accepted it (``connect``) and it has not
     left (``disconnect``)."""
@@ -51,6 +58,7 @@ __all__ = [
     "Joined",
     "SocketState",
     "agenda_goto",
+    "beats",
     "agenda_next",
     "close_set",
     "connect",
@@ -62,6 +70,7 @@ __all__ = [
     "open_set",
     "participant_room",
     "phones_room",
+    "resync",
     "reveal_set",
     "screen_room",
     "session_room",

@@ -40,6 +40,7 @@ from ...models.live import LiveConnection, LiveServer
 from .. import runtime_state
 from ..runtime_state import HOSTNAME, SocketState
 from ..unit import after_commit, transaction
+from . import beats
 
 log = logging.getLogger(__name__)
 
@@ -327,13 +328,19 @@ def _start_heartbeat() -> None:
 
 
 def _run(app: Flask) -> None:
-    """The heartbeat loop: a first round at once (start-up clean-up), then every N seconds."""
+    """The heartbeat loop: a first round at once (start-up clean-up), then every N seconds,
+    each followed by the revision beat to this process's sockets (beats.py)."""
     while True:
         with app.app_context():
             try:
                 tick()
             except Exception:
                 log.exception("presence heartbeat failed")
+                db.session.rollback()
+            try:
+                beats.tick()
+            except Exception:
+                log.exception("revision beat failed")
             finally:
                 db.session.remove()
         socketio.sleep(interval(app))

@@ -28,6 +28,7 @@ from ..results import (
 )
 from .presence import counters
 from .room import current_set, room_view, shown_set
+from .room import revision as room_revision
 from .views import agenda_view, answer_view, groups_view, now_iso, session_view, set_view
 
 
@@ -42,7 +43,12 @@ def snapshot(
 ) -> dict[str, Any]:
     """The full state a socket of ``role`` needs. ``new_participant``: the participant was
     created by this connection, so it has no answers, upvotes, endorsement or profile yet.
-    ``revision``: the session's ``live_revision`` read when the socket was accepted."""
+    ``revision``: the session's ``live_revision`` read when the socket was accepted (else read
+    now, before anything else); the snapshot's ``rev``: it shows that revision or a later one."""
+    if revision is None:
+        revision = room_revision(session_id)
+        if revision is None:
+            raise LookupError(session_id)
     if role == "participant" and participant_id is not None:
         return _participant_snapshot(session_id, participant_id, token, new_participant, revision)
     session = db.session.get(Session, session_id)
@@ -50,6 +56,7 @@ def snapshot(
     open_set = current_set(session)
     data: dict[str, Any] = {
         "role": role,
+        "rev": revision,
         "server_time": now_iso(),
         "session": session_view(session),
         "groups": groups_view(session),
@@ -66,7 +73,7 @@ def snapshot(
 
 
 def _participant_snapshot(
-    session_id: int, participant_id: int, token: str | None, new: bool, revision: int | None
+    session_id: int, participant_id: int, token: str | None, new: bool, revision: int
 ) -> dict[str, Any]:
     """A phone's snapshot: the room's shared view (cached per revision, see room.py), then
     what is the phone's own, read with plain queries (none for a participant just created)."""
@@ -74,6 +81,7 @@ def _participant_snapshot(
     conclusion = room["conclusion"]
     data: dict[str, Any] = {
         "role": "participant",
+        "rev": revision,
         "server_time": now_iso(),
         "session": room["session"],
         "groups": room["groups"],
