@@ -112,6 +112,13 @@ class Defaults:
     # workshop/security.py (docs/deployment.md).
     PROXY_FIX_X_FOR = 0
     PROXY_FIX_X_PROTO = 0
+    # Participants' data (docs/privacy.md): the defaults of what a programme or session does not
+    # say — who is responsible for the data (else the session's, then the programme's
+    # organiser), where participants write to exercise their rights, and how many days after a
+    # workshop its raw contributions are kept before `workshop purge` deletes them.
+    PRIVACY_CONTROLLER = ""
+    PRIVACY_CONTACT = ""
+    RETENTION_DAYS = 365
 
 
 def default_instance_path() -> str:

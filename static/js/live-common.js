@@ -151,8 +151,9 @@
     });
     socket.on("connect_error", function (err) {
       var data = (err && err.data) || {};
-      if (data.code === "unknown_session" || data.code === "forbidden") {
-        setConn("refused", data.code === "forbidden" ? t("forbidden") : t("unknown_session"));
+      if (data.code === "unknown_session" || data.code === "forbidden" || data.code === "session_closed") {
+        setConn("refused", data.code === "forbidden" ? t("forbidden")
+          : data.code === "session_closed" ? data.message || t("unknown_session") : t("unknown_session"));
         return; // refused by the server: do not hammer it
       }
       setConn(navigator.onLine === false ? "offline" : "reconnecting",

@@ -27,7 +27,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from .. import limits
 from ..extensions import db, socketio
-from ..services import conclusions, live
+from ..services import conclusions, live, privacy
 from ..services.errors import ServiceError
 from ..services.live import SocketState
 from ..services.validation import (
@@ -75,6 +75,7 @@ ENDORSE = Schema(
 CONCLUSION_ID = Schema({"conclusion_id": is_int})
 CONCLUSION_REVEAL = Schema({"conclusion_id": is_int, "revealed": is_bool})
 RESYNC = Schema({})
+ERASE_MINE = Schema({})
 
 # --- dispatch -----------------------------------------------------------------------------------
 
@@ -301,6 +302,17 @@ def on_resync(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
 
     Ack: ``{"snapshot": <the role's snapshot, without a new token>}``."""
     return {"snapshot": live.resync(state)}
+
+
+@live_event("erase_mine", (PARTICIPANT,), ERASE_MINE)
+def on_erase_mine(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
+    """A phone erases everything its participant contributed to the session (docs/privacy.md).
+
+    Ack: ``{"erased": {"answers", "comments", "upvotes", "endorsements"}}`` (counts). Refused
+    ``session_ended`` once the session is over. The figures, comments and tallies are pushed
+    again; the participant's other tabs get ``erased`` (they resync)."""
+    erased = privacy.erase_mine(state.session_id, state.participant_id or 0, origin_sid=state.sid)
+    return {"erased": erased}
 
 
 @live_event("answer", (PARTICIPANT,), ANSWER, lean=True)

@@ -29,6 +29,7 @@ from .. import limits
 from ..auth.access import facilitator_required
 from ..extensions import csrf, db
 from ..models.session import Session, normalise_code
+from ..services import privacy
 from ..services.live import tokens
 from .qr import is_local_only, join_url, public_url, qr_svg
 
@@ -47,7 +48,10 @@ def find_session(raw_code: str | None) -> Session | None:
 
 
 def _join_form(error: str | None = None, code: str = "", status: int = 200):
-    return render_template("live/join.html", error=error, code=code), status
+    return (
+        render_template("live/join.html", error=error, code=code, privacy=privacy.generic_notice()),
+        status,
+    )
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -104,6 +108,7 @@ def participant(code: str):
             join_url=join_url(session.code),
             strings=js_strings("participant"),
             live_config=_live_config(session, "participant"),
+            privacy=privacy.notice(session),  # the participants' data notice (privacy_notice)
         )
     )
     if tokens.unsign(request.cookies.get(tokens.COOKIE_NAME)) is None:

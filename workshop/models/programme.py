@@ -23,6 +23,11 @@ class Programme(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     objective: Mapped[str] = mapped_column(Text, default="")
     method: Mapped[str] = mapped_column(Text, default="")
+    # Participants' data (docs/privacy.md): where to write to exercise one's rights, and the
+    # days their raw contributions are kept after a workshop (None: RETENTION_DAYS). A session's
+    # own values come first.
+    privacy_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    retention_days: Mapped[int | None]
 
     themes: Mapped[list[Theme]] = relationship(
         back_populates="programme", order_by="Theme.position", cascade="all, delete-orphan"

@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -75,6 +75,14 @@ class Session(db.Model):
     # Bumped by every flush that changes the session or what hangs off it (models/revision.py):
     # what a phone's snapshot shows of the room is cached per (session, revision).
     live_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Participants' data (docs/privacy.md; services/privacy.py): the controller is the
+    # organiser (else the programme's); the contact and retention fall back to the programme's.
+    privacy_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    retention_days: Mapped[int | None]
+    # Set by ``workshop purge`` once the raw contributions are deleted; the summary then shows
+    # what was archived (aggregated figures and conclusions only).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_summary: Mapped[dict | None] = mapped_column(JSON)
 
     programme: Mapped[Programme | None] = relationship()
     theme: Mapped[Theme | None] = relationship(back_populates="sessions")

@@ -42,7 +42,7 @@ def _unknown_session() -> ServiceError:
 # Built once: a statement object reused keeps its compiled form and cache key.
 _SESSION = Session.__table__
 _PARTICIPANT = Participant.__table__
-_SESSION_BY_CODE = select(_SESSION.c.id, _SESSION.c.live_revision).where(
+_SESSION_BY_CODE = select(_SESSION.c.id, _SESSION.c.live_revision, _SESSION.c.purged_at).where(
     _SESSION.c.code == bindparam("code")
 )
 _PARTICIPANT_BY_TOKEN = select(_PARTICIPANT.c.id, _PARTICIPANT.c.session_id).where(
@@ -81,7 +81,12 @@ def connect(
         found_session = conn.execute(_SESSION_BY_CODE, {"code": normalise_code(code)}).first()
         if found_session is None:
             raise _unknown_session()
-        session_id, revision = found_session
+        session_id, revision, purged_at = found_session
+        if role == "participant" and purged_at is not None:
+            raise ServiceError(
+                "session_closed",
+                _("Cet atelier est clos et ses contributions ont été effacées."),
+            )
         if role == "console" and not can_facilitate:
             raise ServiceError(
                 "forbidden", _("La console est réservée aux animateurs et organisateurs.")
