@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from workshop.extensions import db
 from workshop.models import Session
 from workshop.services.validation import DB_INT_MAX, DB_INT_MIN
-from workshop.sessions_files import SessionFileError, load_paths, validate_paths
+from workshop.sessions_files import SessionFileError, dump_session, load_paths, validate_paths
 from workshop.sessions_files.bounds import MAX_DEPTH, MAX_VALUES
 
 from .helpers import copy_seed, edit, line_number, write
@@ -239,3 +239,35 @@ def test_load_command_refuses_a_huge_scale_max(runner, tmp_path):
     assert result.exit_code == 1, result.output
     assert f"scale_max: {HUGE} is {RANGE}" in result.output
     assert "nothing was loaded" in result.output
+
+
+# --- participants' data (docs/privacy.md) ------------------------------------------------------
+
+
+def test_privacy_fields_load_and_round_trip(app, tmp_path):
+    path = write(
+        tmp_path,
+        "privee.yaml",
+        HEAD + "privacy_contact: vie.privee@province.namur.be\nretention_days: 180\n",
+    )
+    load_paths([path])
+    session = db.session.scalar(select(Session).where(Session.slug == "essai"))
+    assert session.privacy_contact == "vie.privee@province.namur.be"
+    assert session.retention_days == 180
+    dumped = dump_session("essai")
+    assert "privacy_contact: vie.privee@province.namur.be" in dumped
+    assert "retention_days: 180" in dumped
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("retention_days: 0", "retention_days: 0 is too small (at least 1)"),
+        ("retention_days: 4000", "retention_days: 4000 is too large (at most 3650 days)"),
+        ("retention_days: un an", "retention_days: 'un an' is not a whole number"),
+        ("privacy_contact: " + "x" * 201, "privacy_contact: is too long (at most 200 characters)"),
+    ],
+)
+def test_privacy_fields_are_bounded(app, tmp_path, line, problem):
+    path = write(tmp_path, "privee.yaml", HEAD + line + "\n")
+    assert _only([path]).endswith(problem)

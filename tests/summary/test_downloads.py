@@ -32,13 +32,36 @@ def test_download(client, auth, facilitator, room, fmt, mimetype):
         assert f"{room.slug}-{room.code}.{fmt}" in response.headers["Content-Disposition"]
 
 
-def test_download_unknown_format_and_identify(client, auth, facilitator, room):
-    auth.login()
+def test_download_unknown_format_and_identify(client, auth, organiser, room):
+    auth.login("organiser")
     assert client.get(f"/summary/{room.code}/export.pdf").status_code == 404
     plain = client.get(f"/summary/{room.code}/export.csv").get_data(as_text=True)
     identified = client.get(f"/summary/{room.code}/export.csv?identify=1").get_data(as_text=True)
     assert "Pseudonyme" not in plain
     assert "Pseudonyme" in identified
+    page = client.get(f"/summary/{room.code}").get_data(as_text=True)
+    assert "identify=1" in page
+    assert "réservé aux organisateurs" in page
+
+
+def test_identified_exports_are_for_organisers_only(client, auth, facilitator, room):
+    """Pseudonyms are personal data (docs/privacy.md): a facilitator gets the anonymised
+    exports, and neither the link nor the file with pseudonyms."""
+    auth.login()
+    for fmt in ("csv", "json"):
+        assert client.get(f"/summary/{room.code}/export.{fmt}").status_code == 200
+        assert client.get(f"/summary/{room.code}/export.{fmt}?identify=1").status_code == 403
+    assert "identify=1" not in client.get(f"/summary/{room.code}").get_data(as_text=True)
+
+
+def test_cli_identify_says_the_file_is_personal_data(runner, room):
+    result = runner.invoke(args=["export", room.code, "--format", "csv", "--identify"])
+    assert result.exit_code == 0, result.output
+    assert "Pseudonyme" in result.stdout
+    assert "personal data" in result.stderr
+    assert "for the organiser only" in result.stderr
+    plain = runner.invoke(args=["export", room.code, "--format", "csv"])
+    assert "personal data" not in plain.stderr
 
 
 def test_cli_export_session(runner, room, tmp_path):

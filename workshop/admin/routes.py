@@ -1,18 +1,22 @@
-"""Organiser pages: the sessions with their links, upload of session files, YAML downloads."""
+"""Organiser pages: the sessions with their links, upload of session files, YAML downloads, and
+the participants' data settings of sessions and programmes (with a session's purge)."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from ..auth.access import organiser_required
 from ..extensions import db
-from ..models import Session
+from ..models import Programme, Session
+from ..models.enums import SessionStatus
+from ..services import privacy
+from ..services.errors import ServiceError
 from ..sessions_files import (
     SessionFileError,
     UnknownSlugError,
@@ -20,7 +24,8 @@ from ..sessions_files import (
     load_paths,
     validate_paths,
 )
-from .forms import SessionFilesForm
+from ..summary import archive
+from .forms import PrivacyForm, PurgeForm, SessionFilesForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -49,12 +54,14 @@ def index():
                 flash(_("Aucun problème trouvé (rien n'a été chargé)."), "info")
     status = 400 if problems else 200
     sessions = db.session.scalars(select(Session).order_by(Session.date, Session.title)).all()
+    programmes = db.session.scalars(select(Programme).order_by(Programme.title)).all()
     return (
         render_template(
             "admin/index.html",
             form=form,
             problems=problems,
             sessions=sessions,
+            programmes=programmes,
         ),
         status,
     )
@@ -120,4 +127,86 @@ def download(slug: str):
         text,
         mimetype="application/yaml",
         headers={"Content-Disposition": f'attachment; filename="{slug}.yaml"'},
+    )
+
+
+# --- participants' data (docs/privacy.md) ---------------------------------------------------------
+
+
+def _by_slug_or_404(model, slug: str):
+    found = db.session.scalar(select(model).where(model.slug == slug))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _save_privacy(form: PrivacyForm, target) -> bool:
+    """Save the form into ``target`` (a session or programme) when it was posted and valid."""
+    if not (form.submit.data and form.validate_on_submit()):
+        return False
+    try:
+        privacy.set_privacy(
+            target,
+            organiser=form.organiser.data or "",
+            contact=form.privacy_contact.data or "",
+            retention=form.retention_days.data,
+        )
+    except ServiceError as exc:
+        form.retention_days.errors = [*form.retention_days.errors, exc.message]
+        return False
+    flash(_("Réglages des données personnelles enregistrés."), "info")
+    return True
+
+
+@bp.route("/sessions/<slug>/privacy", methods=["GET", "POST"])
+@organiser_required
+def session_privacy(slug: str):
+    """A session's controller, contact and retention; its purge, now, on request."""
+    session = _by_slug_or_404(Session, slug)
+    form = PrivacyForm(obj=session if request.method == "GET" else None)
+    purge_form = PurgeForm(prefix="purge")
+    if _save_privacy(form, session):
+        return redirect(url_for(".session_privacy", slug=slug))
+    if purge_form.submit.data and purge_form.validate_on_submit():
+        if session.status is SessionStatus.LIVE:
+            purge_form.confirm.errors = [
+                _("L'atelier est en cours : terminez-le avant d'effacer ses contributions.")
+            ]
+        elif session.purged_at is None:
+            counts = privacy.purge(session, archive.archived(session))
+            flash(
+                _(
+                    "Contributions effacées : %(participants)d participant(s), %(answers)d "
+                    "réponse(s). Les chiffres agrégés et les conclusions sont gardés.",
+                    **counts,
+                ),
+                "info",
+            )
+            return redirect(url_for(".session_privacy", slug=slug))
+    status = 400 if form.errors or purge_form.errors else 200
+    return (
+        render_template(
+            "admin/privacy.html",
+            target=session,
+            session=session,
+            form=form,
+            purge_form=purge_form,
+            notice=privacy.notice(session),
+            held=privacy.describe(session),
+        ),
+        status,
+    )
+
+
+@bp.route("/programmes/<slug>/privacy", methods=["GET", "POST"])
+@organiser_required
+def programme_privacy(slug: str):
+    """A programme's controller, contact and retention: the defaults of its sessions."""
+    programme = _by_slug_or_404(Programme, slug)
+    form = PrivacyForm(obj=programme if request.method == "GET" else None)
+    if _save_privacy(form, programme):
+        return redirect(url_for(".programme_privacy", slug=slug))
+    return (
+        render_template("admin/privacy.html", target=programme, session=None, form=form),
+        400 if form.errors else 200,
     )

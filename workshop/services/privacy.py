@@ -30,6 +30,7 @@ from ..models import (
     Answer,
     Endorsement,
     Participant,
+    Programme,
     Question,
     QuestionSet,
     Session,
@@ -307,3 +308,27 @@ def purge(session: Session, archived_summary: dict[str, Any]) -> dict[str, int]:
         session.purged_at = datetime.now(UTC)
         session.status = SessionStatus.ENDED
     return {"participants": participants, "answers": answers}
+
+
+# --- set by organisers --------------------------------------------------------------------------
+
+
+def set_privacy(
+    target: Session | Programme, *, organiser: str, contact: str, retention: int | None
+) -> None:
+    """Save who is responsible, the contact and the retention of a session or programme (the
+    admin form; the session files set the same fields). Bounds as in the files."""
+    if retention is not None and not MIN_RETENTION_DAYS <= retention <= MAX_RETENTION_DAYS:
+        raise ServiceError(
+            "bad_value",
+            _(
+                "La durée de conservation va de %(min)d à %(max)d jours.",
+                min=MIN_RETENTION_DAYS,
+                max=MAX_RETENTION_DAYS,
+            ),
+            field="retention_days",
+        )
+    with transaction():
+        target.organiser = organiser.strip()
+        target.privacy_contact = contact.strip()
+        target.retention_days = retention

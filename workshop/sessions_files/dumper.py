@@ -62,6 +62,8 @@ def session_data(session: Session) -> dict[str, Any]:
         "theme_statement": session.theme_statement,
         "objective": session.objective,
         "method": session.method,
+        "privacy_contact": session.privacy_contact,
+        "retention_days": session.retention_days,
         "stakeholder_groups": [
             {"key": g.key, "label": g.label} for g in session.stakeholder_groups
         ],
@@ -147,6 +149,8 @@ def programme_data(programme: Programme) -> dict[str, Any]:
             "description": programme.description,
             "objective": programme.objective,
             "method": programme.method,
+            "privacy_contact": programme.privacy_contact,
+            "retention_days": programme.retention_days,
             "themes": themes,
         }
     )

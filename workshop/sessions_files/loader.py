@@ -483,6 +483,8 @@ class _Loader:
             description=spec.description,
             objective=spec.objective,
             method=spec.method,
+            privacy_contact=spec.privacy_contact,
+            retention_days=spec.retention_days,
         )
         by_position = {t.position: t for t in programme.themes}
         for position, theme_spec in enumerate(spec.themes):
@@ -576,6 +578,8 @@ class _SessionWriter:
             theme_statement=spec.theme_statement,
             objective=spec.objective,
             method=spec.method,
+            privacy_contact=spec.privacy_contact,
+            retention_days=spec.retention_days,
         )
         if spec.code is not None:
             self.changed |= assign(session, code=spec.code)

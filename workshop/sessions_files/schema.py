@@ -16,6 +16,7 @@ from yaml.nodes import Node, ScalarNode
 
 from ..models.enums import YESNO_VALUES, AgendaKind, QuestionKind
 from ..models.session import CODE_ALPHABET, CODE_LENGTH, DEFAULT_STAKEHOLDER_GROUPS
+from ..services.privacy import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from .bounds import check_shape
 from .nodes import Fields, Reader, allowed, describe, is_null, line_of
 from .problems import Problem
@@ -41,14 +42,15 @@ DEFAULT_MAX_WORDS = 3
 MAX_SCALE_SPAN = 100  # scale_max - scale_min
 
 PROGRAMME_KEYS = (
-    "kind", "slug", "title", "organiser", "description", "objective", "method", "themes",
+    "kind", "slug", "title", "organiser", "description", "objective", "method",
+    "privacy_contact", "retention_days", "themes",
 )  # fmt: skip
 THEME_KEYS = ("title", "description", "sessions")
 ENTRY_KEYS = ("slug", "title", "description", "date", "place")
 SESSION_KEYS = (
     "kind", "slug", "title", "programme", "theme", "date", "place", "organiser",
-    "theme_statement", "objective", "method", "code", "stakeholder_groups", "speakers",
-    "agenda", "question_sets",
+    "theme_statement", "objective", "method", "privacy_contact", "retention_days", "code",
+    "stakeholder_groups", "speakers", "agenda", "question_sets",
 )  # fmt: skip
 GROUP_KEYS = ("key", "label")
 SPEAKER_KEYS = ("key", "name", "role", "organisation")
@@ -64,6 +66,25 @@ KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
 MAX_SLUG = 80
+MAX_PRIVACY_CONTACT = 200
+
+
+def _privacy_contact(fields: Fields) -> str:
+    """Where participants write to exercise their rights (docs/privacy.md)."""
+    contact = fields.text("privacy_contact")
+    if len(contact) > MAX_PRIVACY_CONTACT:
+        fields.bad("privacy_contact", f"is too long (at most {MAX_PRIVACY_CONTACT} characters)")
+        return ""
+    return contact
+
+
+def _retention_days(fields: Fields) -> int | None:
+    """Days the participants' raw contributions are kept after the session (docs/privacy.md)."""
+    days = fields.integer("retention_days", minimum=MIN_RETENTION_DAYS)
+    if days is not None and days > MAX_RETENTION_DAYS:
+        fields.bad("retention_days", f"{days} is too large (at most {MAX_RETENTION_DAYS} days)")
+        return None
+    return days
 
 
 def read_file(path: str | Path) -> tuple[ProgrammeSpec | SessionSpec | None, list[Problem]]:
@@ -223,6 +244,8 @@ def _read_programme(root: Node, reader: Reader) -> ProgrammeSpec | None:
         description=fields.text("description"),
         objective=fields.text("objective"),
         method=fields.text("method"),
+        privacy_contact=_privacy_contact(fields),
+        retention_days=_retention_days(fields),
     )
     titles: dict[str, int] = {}
     slugs: dict[str, int] = {}
@@ -304,6 +327,8 @@ def _read_session(root: Node, reader: Reader) -> SessionSpec | None:
         theme_statement=fields.text("theme_statement"),
         objective=fields.text("objective"),
         method=fields.text("method"),
+        privacy_contact=_privacy_contact(fields),
+        retention_days=_retention_days(fields),
         code=_code(fields),
         code_where=Where(reader.file, fields.line_of("code"), "code"),
         lines={key: line_of(node) for key, node in fields.key_nodes.items()},

@@ -78,6 +78,8 @@ class SessionSpec:
     date: date | None = None
     place: str = ""
     organiser: str = ""
+    privacy_contact: str = ""
+    retention_days: int | None = None
     theme_statement: str = ""
     objective: str = ""
     method: str = ""
@@ -123,6 +125,8 @@ class ProgrammeSpec:
     title: str
     where: Where
     organiser: str = ""
+    privacy_contact: str = ""
+    retention_days: int | None = None
     description: str = ""
     objective: str = ""
     method: str = ""

@@ -1,4 +1,5 @@
-"""CLI commands of the summary feature: ``workshop export`` (and ``workshop rehearse``)."""
+"""CLI commands of the summary feature: ``workshop export``, ``workshop rehearse`` and
+``workshop purge``."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def _write(content: bytes, output: str | None) -> None:
 @click.option(
     "--identify",
     is_flag=True,
-    help="csv/json: add each answer's participant id and pseudonym (off: anonymised).",
+    help="csv/json: add each answer's participant id and pseudonym (off: anonymised). "
+    "Personal data: for the organiser only.",
 )
 @with_appcontext
 def export(
@@ -66,10 +68,14 @@ def export(
             if session is None:
                 raise click.ClickException(f"no session with code {code!r}")
             content = exporters.export_session(session, fmt, identify=identify)
+    if identify:
+        click.echo(
+            "This export names the participant of each answer (id and pseudonym): personal "
+            "data (docs/privacy.md), for the organiser only. Do not circulate it; delete it "
+            "when done.",
+            err=True,
+        )
     _write(content, output)
-
-
-COMMANDS: list[click.Command] = [export]
 
 
 REHEARSAL_USERNAME = "rehearsal"
@@ -174,4 +180,58 @@ def rehearse(
     )
 
 
-COMMANDS.append(rehearse)
+@click.command("purge")
+@click.option(
+    "--session",
+    "code",
+    help="Purge this session (by join CODE) now, whatever its retention (e.g. on request).",
+)
+@click.option("--dry-run", is_flag=True, help="List what would be purged; change nothing.")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count retention up to this day instead of today (YYYY-MM-DD).",
+)
+@with_appcontext
+def purge(code: str | None, dry_run: bool, today) -> None:
+    """Delete the participants' raw contributions of the sessions past their retention period
+    (pseudonyms, tokens, answers, comments, upvotes, endorsements), keeping the aggregated
+    figures and the conclusions (docs/privacy.md). Run it daily (docs/deployment.md)."""
+    from ..extensions import db
+    from ..models import Session
+    from ..models.session import normalise_code
+    from ..services import privacy
+    from . import archive
+
+    with current_app.test_request_context():  # labels of the archive in the default language
+        if code:
+            session = db.session.scalar(select(Session).where(Session.code == normalise_code(code)))
+            if session is None:
+                raise click.ClickException(f"no session with code {code!r}")
+            if session.purged_at is not None:
+                click.echo(f"{session.code} {session.slug}: purged already ({session.purged_at}).")
+                return
+            targets = [privacy.describe(session)]
+        else:
+            targets = privacy.due(today.date() if today else None)
+        if not targets:
+            click.echo("Nothing to purge.")
+            return
+        for target in targets:
+            line = (
+                f"{target.session.code} {target.session.slug}: {target.participants} "
+                f"participant(s), {target.answers} answer(s)"
+                + (f", kept until {target.purge_on}" if target.purge_on else "")
+            )
+            if dry_run:
+                click.echo(f"would purge {line}")
+                continue
+            counts = privacy.purge(target.session, archive.archived(target.session))
+            click.echo(
+                f"purged {target.session.code} {target.session.slug}: "
+                f"{counts['participants']} participant(s), {counts['answers']} answer(s) deleted; "
+                "aggregated figures and conclusions kept."
+            )
+
+
+COMMANDS: list[click.Command] = [export, rehearse, purge]

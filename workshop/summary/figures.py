@@ -42,7 +42,10 @@ def set_results(qset: QuestionSet, participant_ids: Collection[int] | None = Non
 
 
 def session_summary(session: Session) -> dict[str, Any]:
-    """Everything the summary shows, JSON-ready."""
+    """Everything the summary shows, JSON-ready. Once the session's raw contributions are
+    purged, what was archived then (summary/archive.py), under the session's current header."""
+    if session.archived_summary is not None:
+        return {**session.archived_summary, "session": session_header(session)}
     members = group_members(session)
     conclusions = _conclusions(session)
     return {

@@ -4,7 +4,8 @@
 ``/summary/<CODE>.json``                 its live feed (polled by static/js/summary.js)
 ``/summary/<CODE>/conclusions/new``      write a conclusion (``?set=<id>``; none: the session's)
 ``/summary/<CODE>/conclusions/<id>``     edit one; ``…/delete`` (POST) removes it
-``/summary/<CODE>/export.<fmt>``         md, docx, csv, json, html (``?identify=1`` for csv/json)
+``/summary/<CODE>/export.<fmt>``         md, docx, csv, json, html (``?identify=1`` for csv/json:
+                                         organisers only, pseudonyms are personal data)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import facilitator_required
@@ -57,7 +59,7 @@ def summary(code: str):
         forms=forms,
         session_form=session_form,
         fingerprint=figures.fingerprint(data),
-        editable=True,
+        editable=session.purged_at is None,  # purged: the archive is what remains
     )
 
 
@@ -66,7 +68,9 @@ def summary(code: str):
 def feed(code: str):
     session = _session_or_404(code)
     data = figures.session_summary(session)
-    html = render_template("summary/_results.html", session=session, summary=data, editable=True)
+    html = render_template(
+        "summary/_results.html", session=session, summary=data, editable=session.purged_at is None
+    )
     return jsonify(fingerprint=figures.fingerprint(data), html=html, summary=data)
 
 
@@ -149,6 +153,8 @@ def export(code: str, fmt: str):
         abort(404)
     session = _session_or_404(code)
     identify = request.args.get("identify") == "1"
+    if identify and not current_user.is_organiser:
+        abort(403)  # pseudonyms are personal data: organisers only (docs/privacy.md)
     content = exporters.export_session(session, fmt, identify=identify)
     return _download(content, fmt, exporters.filename(session, fmt))
 
