@@ -156,6 +156,12 @@
           : data.code === "session_closed" ? data.message || t("unknown_session") : t("unknown_session"));
         return; // refused by the server: do not hammer it
       }
+      if (data.code === "rate_limited") {
+        // Too many wrong codes from this address: say so, and try again in a minute, not at once.
+        setConn("refused", data.message || t("error"));
+        if (!socket.active) window.setTimeout(function () { socket.connect(); }, 60000);
+        return;
+      }
       setConn(navigator.onLine === false ? "offline" : "reconnecting",
         navigator.onLine === false && role === "participant" ? t("offline_phone") : null);
       if (!socket.active) window.setTimeout(function () { socket.connect(); }, 3000);
