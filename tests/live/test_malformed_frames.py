@@ -53,3 +53,25 @@ def test_malformed_frames_are_one_warning_line_each(server):
     ws.send("40" + json.dumps({"code": "NOCODE", "role": "participant"}))
     assert ws.recv().startswith("44")  # refused: no such session, but answered
     ws.close()
+
+
+#: Engine.IO frames that do not decode at all (not even as a packet type): each ends its own
+#: connection.
+TRANSPORT_FRAMES = ["zz", "", "\x00", "b" + "x" * 9]
+
+
+def test_undecodable_transport_frames_close_their_connection_with_one_line(server):
+    before = server.log.read_text().count("malformed Engine.IO frame")
+    for frame in TRANSPORT_FRAMES:
+        ws = _socket(server)
+        ws.send(frame)
+        ws.close()
+    expected = before + len(TRANSPORT_FRAMES)
+    log = _wait_for(server.log, "malformed Engine.IO frame: connection closed", expected)
+    assert log.count("malformed Engine.IO frame: connection closed") == expected
+    assert "Traceback" not in log
+    # Other connections are fine.
+    ws = _socket(server)
+    ws.send("40" + json.dumps({"code": "NOCODE", "role": "participant"}))
+    assert ws.recv().startswith("44")
+    ws.close()

@@ -177,6 +177,7 @@ def register_lean_handlers(app: Flask) -> None:
         server.on(message, bind(run))
     server.on("disconnect", bind(_on_disconnect))
     _drop_malformed_frames(server)
+    app.wsgi_app = DropMalformedTransportFrames(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def _drop_malformed_frames(server: Any) -> None:
@@ -197,6 +198,26 @@ def _drop_malformed_frames(server: Any) -> None:
             return None
 
     eio.on("message", on_message)
+
+
+class DropMalformedTransportFrames:
+    """WSGI middleware around Flask-SocketIO's: an Engine.IO frame that does not even decode
+    (``zz``, an empty frame, bad base64 after ``b``…) raises inside python-engineio's websocket
+    loop, outside any handler, and the WSGI server logs a traceback per frame. Here such an
+    error ends that one connection (the loop is over anyway) with one warning line, naming the
+    error's kind only; any other error, and any error of another request, goes on as before."""
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if environ.get("HTTP_UPGRADE", "").lower() != "websocket":
+            return self.wsgi_app(environ, start_response)
+        try:
+            return self.wsgi_app(environ, start_response)
+        except ValueError as exc:  # Engine.IO's packet decoding (binascii.Error is one)
+            log.warning("malformed Engine.IO frame: connection closed (%s)", type(exc).__name__)
+            return []
 
 
 # --- connection ---------------------------------------------------------------------------------
