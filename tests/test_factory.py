@@ -9,6 +9,7 @@ import stat
 import pytest
 from sqlalchemy import inspect
 
+from tests import builders
 from workshop import create_app
 from workshop.config import Defaults, env_settings, from_environ
 from workshop.extensions import db
@@ -196,3 +197,12 @@ def test_migration_matches_models(app):
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+@pytest.mark.parametrize("value", [81, 0, "40"])
+def test_a_pseudonym_limit_beyond_its_column_stops_the_start(tmp_path, value):
+    """participant.pseudonym holds 80 characters: a larger limit would pass the checks and then
+    fail on PostgreSQL (issue 11, hostile input)."""
+    message = "MAX_PSEUDONYM_LENGTH must be a whole number from 1 to 80"
+    with pytest.raises(ValueError, match=message):
+        create_app(builders.app_config(tmp_path, MAX_PSEUDONYM_LENGTH=value))

@@ -55,6 +55,7 @@ def configure_app(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.update(cfg.from_environ())
     if config:
         app.config.update(config)
+    cfg.check_limits(app.config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         path = Path(app.instance_path) / "workshop.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"

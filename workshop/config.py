@@ -28,7 +28,9 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 #: Every environment variable read, with the config key it sets.
 ENV_KEYS = {
@@ -66,7 +68,7 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Live session limits, sent to the pages too (live/routes.py: _live_config).
     MAX_COMMENT_LENGTH = 1000
-    MAX_PSEUDONYM_LENGTH = 40
+    MAX_PSEUDONYM_LENGTH = 40  # at most PSEUDONYM_COLUMN (checked at start: check_limits)
     MAX_WORD_LENGTH = 40  # each word of a « words » answer
     # Request bodies: forms and everything else (a join code, a conclusion, a login) fit in
     # 64 KiB; the session-file upload of /admin/ takes a few files of a few hundred KB. Larger
@@ -119,6 +121,19 @@ class Defaults:
     PRIVACY_CONTROLLER = ""
     PRIVACY_CONTACT = ""
     RETENTION_DAYS = 365
+
+
+#: The limits the database's columns set (``participant.pseudonym`` is ``String(80)``): a larger
+#: setting would pass the checks and then fail on PostgreSQL.
+COLUMN_LIMITS = {"MAX_PSEUDONYM_LENGTH": 80}
+
+
+def check_limits(config: Mapping[str, Any]) -> None:
+    """Stop the start when a length setting is beyond its database column or below 1."""
+    for key, column in COLUMN_LIMITS.items():
+        value = config.get(key)
+        if not isinstance(value, int) or not 1 <= value <= column:
+            raise ValueError(f"{key} must be a whole number from 1 to {column}, not {value!r}")
 
 
 def default_instance_path() -> str:
