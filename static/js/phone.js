@@ -87,6 +87,7 @@
       setStatus(qid, "queued", t("queued"));
       return;
     }
+    if (Privacy.erasing()) return; // held until the erasure's ack: then dropped, or sent
     if (inflight[entry.client_id]) return;
     inflight[entry.client_id] = true;
     setStatus(qid, "sending", t("sending"));
@@ -506,7 +507,20 @@
       });
     }
 
-    function flush() { Object.keys(queue).forEach(function (cid) { send(queue[cid]); }); }
+    function flush() {
+      if (Privacy.erasing()) return;
+      Object.keys(queue).forEach(function (cid) { send(queue[cid]); });
+    }
+
+    /* After an erasure: nothing queued is sent, nothing stored is shown. */
+    function forget() {
+      queue = {};
+      store(ENDORSE_KEY, queue);
+      stored = {};
+      draft = { id: null, choice: null, text: "" };
+      status = { kind: "", text: "" };
+      draw();
+    }
 
     function choiceLabel(choice) { return t(choice); }
 
@@ -615,6 +629,99 @@
         }
       },
       flush: flush,
+      forget: forget,
+    };
+  })();
+
+  /* ---------- the participant's data: « Vos données » ---------- */
+
+  /* Erasing one's own contributions (erase_mine, docs/privacy.md): a button, then an explicit
+     confirmation; answers and endorsements are held meanwhile. Once erased, whatever waits to be
+     sent is dropped (in this tab and in the participant's others, told by `erased`) and the
+     page asks the server for its state again. */
+  var Privacy = (function () {
+    var strings = {};
+    var node = document.getElementById("privacy-i18n");
+    try { strings = node ? JSON.parse(node.textContent) : {}; } catch (e) { /* none: the keys */ }
+    /* Live.t fills in the placeholders of a text that is not one of its keys. */
+    function pt(key, params) { return t(strings[key] || key, params); }
+
+    var details = document.getElementById("privacy");
+    var start = document.getElementById("erase-start");
+    var confirmBox = document.getElementById("erase-confirm");
+    var yes = document.getElementById("erase-yes");
+    var status = document.getElementById("erase-status");
+    var busy = false;
+
+    function say(kind, text) {
+      if (!status) return;
+      status.setAttribute("data-state", kind);
+      status.textContent = text;
+    }
+    function ask(open) {
+      confirmBox.hidden = !open;
+      start.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) { say("", ""); document.getElementById("erase-question").focus(); }
+      else start.focus();
+    }
+
+    /* Drop what waits to be sent and what is shown as ours; the resync redraws the rest. */
+    function forget() {
+      pending = {};
+      store(PENDING_KEY, pending);
+      inflight = {};
+      state.answers = {};
+      state.upvotes = {};
+      state.mineIds = {};
+      Endorse.forget();
+      document.getElementById("pseudonym").value = "";
+      document.getElementById("group").value = "";
+      render();
+      if (socket) socket.resync();
+    }
+
+    function erase() {
+      if (busy) return;
+      if (!socket || !socket.connected) { say("error", t("offline_action")); return; }
+      busy = true;
+      yes.disabled = true;
+      say("sending", pt("erasing"));
+      L.request(socket, "erase_mine", {}, 15000).then(function (res) {
+        busy = false;
+        yes.disabled = false;
+        if (res.ok) {
+          confirmBox.hidden = true;
+          start.setAttribute("aria-expanded", "false");
+          start.focus();
+          forget();
+          say("saved", pt("erased", (res.erased) || {}));
+          return;
+        }
+        say("error", (res.error || {}).message || t("error"));
+        flushPending(); // what was held goes out now
+      });
+    }
+
+    if (start) {
+      start.addEventListener("click", function () { ask(confirmBox.hidden); });
+      yes.addEventListener("click", erase);
+      document.getElementById("erase-no").addEventListener("click", function () { ask(false); });
+    }
+    /* The hint at the top opens the section. */
+    var link = document.getElementById("privacy-link");
+    if (link && details) {
+      link.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        details.open = true;
+        details.scrollIntoView({ block: "start" });
+        details.querySelector("summary").focus();
+      });
+    }
+
+    return {
+      erasing: function () { return busy; },
+      /* `erased`: the participant erased from another tab. */
+      erased: forget,
     };
   })();
 
@@ -676,6 +783,7 @@
     conclusion: function (c) { Endorse.conclusion(c); },
     conclusion_removed: function (c) { Endorse.removed(c.id); },
     endorsement_saved: function (e) { Endorse.saved(e); },
+    erased: function () { Privacy.erased(); },
     online: flushPending,
   }, function () { return load(TOKEN_KEY, null); });
 })();
