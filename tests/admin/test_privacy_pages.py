@@ -12,6 +12,7 @@ from tests.summary.helpers import gen_participant
 from workshop.extensions import db
 from workshop.models import Participant
 from workshop.models.enums import SessionStatus
+from workshop.services import activity
 
 
 @pytest.fixture
@@ -108,3 +109,6 @@ def test_purge_now_needs_a_confirmation_and_an_ended_session(client, auth, organ
     summary = client.get(f"/summary/{session.code}").get_data(as_text=True)
     assert "seuls les chiffres agrégés et les conclusions sont gardés" in summary
     assert "Rédiger les conclusions" not in summary
+    [line] = activity.entries(session_id=session.id, limit=1)
+    assert (line.action, line.actor) == ("session.purged", "organiser")
+    assert line.detail == "1 participants, 0 answers"

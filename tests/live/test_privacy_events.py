@@ -76,6 +76,7 @@ def test_a_phone_erases_everything_it_contributed(room, session, console):
     assert room["my_comment"]["id"] in removed
     assert changed[room["their_comment"]["id"]]["upvotes"] == 0
     assert [e["args"][0] for e in events(tab, "erased")] == [{}]
+    assert [e["args"][0] for e in events(mine, "erased")] == [{}]  # in case its ack was lost
     received = events(console)
     counters = [e["args"][0] for e in received if e["name"] == "counters"]
     assert counters

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
@@ -150,6 +151,7 @@ def _save_privacy(form: PrivacyForm, target) -> bool:
             organiser=form.organiser.data or "",
             contact=form.privacy_contact.data or "",
             retention=form.retention_days.data,
+            by=current_user,
         )
     except ServiceError as exc:
         form.retention_days.errors = [*form.retention_days.errors, exc.message]
@@ -173,7 +175,7 @@ def session_privacy(slug: str):
                 _("L'atelier est en cours : terminez-le avant d'effacer ses contributions.")
             ]
         elif session.purged_at is None:
-            counts = privacy.purge(session, archive.archived(session))
+            counts = privacy.purge(session, archive.archived(session), by=current_user)
             flash(
                 _(
                     "Contributions effacées : %(participants)d participant(s), %(answers)d "

@@ -331,8 +331,8 @@ def on_erase_mine(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]
 
     Ack: ``{"erased": {"answers", "comments", "upvotes", "endorsements"}}`` (counts). Refused
     ``session_ended`` once the session is over. The figures, comments and tallies are pushed
-    again; the participant's other tabs get ``erased`` (they resync)."""
-    erased = privacy.erase_mine(state.session_id, state.participant_id or 0, origin_sid=state.sid)
+    again; every tab of the participant gets ``erased`` (they resync)."""
+    erased = privacy.erase_mine(state.session_id, state.participant_id or 0)
     return {"erased": erased}
 
 

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2.0 models, one area per module. Importing this package registers them all."""
 
 from . import revision  # noqa: F401  (registers the flush hook)
+from .activity import Activity
 from .conclusions import Conclusion, ConclusionLink, Endorsement
 from .live import Answer, Participant, Upvote
 from .programme import Programme, Theme
@@ -9,6 +10,7 @@ from .session import AgendaItem, Session, Speaker, StakeholderGroup
 from .user import User
 
 __all__ = [
+    "Activity",
     "AgendaItem",
     "Answer",
     "Conclusion",

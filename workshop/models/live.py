@@ -32,6 +32,9 @@ class Participant(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: A simulated phone of a rehearsal (``workshop rehearse``): left out of every figure, the
+    #: summary and the exports unless asked for.
+    rehearsal: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     session: Mapped[Session] = relationship()
     group: Mapped[StakeholderGroup | None] = relationship()

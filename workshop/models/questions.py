@@ -74,6 +74,8 @@ class Question(db.Model):
     # multi: how many options at most (None: any); words: how many words at most.
     max_choices: Mapped[int | None]
     max_words: Mapped[int | None]
+    #: ``open``: the longest answer accepted (None: ``MAX_COMMENT_LENGTH``).
+    max_length: Mapped[int | None]
     allow_comment: Mapped[bool] = mapped_column(default=False)
 
     question_set: Mapped[QuestionSet] = relationship(

@@ -16,6 +16,7 @@ from .enums import AgendaKind, SessionStatus, enum_column
 if TYPE_CHECKING:
     from .programme import Programme, Theme
     from .questions import QuestionSet
+    from .user import User
 
 #: Join codes avoid look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B).
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -41,6 +42,15 @@ DEFAULT_STAKEHOLDER_GROUPS = (
 )
 
 
+#: Facilitators assigned to a session: they drive it and see its summary (organisers see all).
+session_facilitator = Table(
+    "session_facilitator",
+    db.metadata,
+    Column("session_id", ForeignKey("session.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 agenda_item_speaker = Table(
     "agenda_item_speaker",
     db.metadata,
@@ -63,6 +73,7 @@ class Session(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     date: Mapped[date | None]
     place: Mapped[str] = mapped_column(String(200), default="")
+    start_time: Mapped[time | None]
     organiser: Mapped[str] = mapped_column(String(200), default="")
     theme_statement: Mapped[str] = mapped_column(Text, default="")
     objective: Mapped[str] = mapped_column(Text, default="")
@@ -83,6 +94,8 @@ class Session(db.Model):
     # what was archived (aggregated figures and conclusions only).
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_summary: Mapped[dict | None] = mapped_column(JSON)
+    #: Archived sessions leave the organisers' lists (kept, not deleted).
+    archived: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     programme: Mapped[Programme | None] = relationship()
     theme: Mapped[Theme | None] = relationship(back_populates="sessions")
@@ -96,6 +109,9 @@ class Session(db.Model):
     )
     stakeholder_groups: Mapped[list[StakeholderGroup]] = relationship(
         back_populates="session", order_by="StakeholderGroup.position", cascade="all, delete-orphan"
+    )
+    facilitators: Mapped[list[User]] = relationship(
+        secondary=session_facilitator, order_by="User.username"
     )
     question_sets: Mapped[list[QuestionSet]] = relationship(
         back_populates="session", order_by="QuestionSet.position", cascade="all, delete-orphan"
@@ -153,6 +169,7 @@ class Speaker(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(200), default="")
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    bio: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     session: Mapped[Session] = relationship(back_populates="speakers")
 

@@ -25,6 +25,10 @@ class User(UserMixin, db.Model):
     #: Part of the login's identity (:meth:`get_id`): bumping it ends every session of the
     #: account, remembered ones included (logout, password change).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: A deactivated account cannot log in (its sessions end); an organiser reactivates it.
+    active: Mapped[bool] = mapped_column(default=True, server_default="1")
+    #: Set with a temporary password: the next login asks for a new one.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -33,6 +37,10 @@ class User(UserMixin, db.Model):
     def end_sessions(self) -> None:
         """Every cookie that names this account stops working (the caller commits)."""
         self.session_version = (self.session_version or 0) + 1
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: an inactive account is refused at login
+        return bool(self.active)
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session and the remember cookie: ``id:version``."""

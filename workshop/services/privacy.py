@@ -35,11 +35,12 @@ from ..models import (
     QuestionSet,
     Session,
     Upvote,
+    User,
 )
 from ..models.conclusions import ConclusionLink
 from ..models.enums import SessionStatus
 from ..models.live import LiveConnection
-from . import runtime_state
+from . import activity, runtime_state
 from .broadcast import emit, participant_room
 from .errors import ServiceError
 from .unit import after_commit, transaction
@@ -147,11 +148,11 @@ def _own_answers(session_id: int, participant_id: int):
     )
 
 
-def erase_mine(session_id: int, participant_id: int, origin_sid: str | None = None) -> dict:
+def erase_mine(session_id: int, participant_id: int) -> dict:
     """Delete everything the participant contributed to the session — answers (their comments
     with them, and the upvotes those received), the upvotes and endorsements they gave, their
     pseudonym and group — in one transaction; then the figures, comments and tallies are pushed
-    again, and the participant's other tabs are told (``erased``) so they resync. Refused
+    again, and every tab of the participant is told (``erased``) so it resyncs. Refused
     (``session_ended``) once the session is over: the report may be out; the notice gives the
     contact to write to. The counts erased."""
     with transaction():
@@ -186,9 +187,7 @@ def erase_mine(session_id: int, participant_id: int, origin_sid: str | None = No
         participant.group_id = None
         comments = [row for row in answers if row.text]
         touched = _comments_of(upvoted - set(answer_ids))
-        after_commit(
-            _publish_erasure, session_id, participant_id, origin_sid, answers, touched, endorsed
-        )
+        after_commit(_publish_erasure, session_id, participant_id, answers, touched, endorsed)
     return {
         "answers": len(answers),
         "comments": len(comments),
@@ -226,7 +225,6 @@ def _comments_of(answer_ids: set[int]) -> list[tuple[int, int, int]]:
 def _publish_erasure(
     session_id: int,
     participant_id: int,
-    origin_sid: str | None,
     answers: list[Any],
     touched: list[tuple[int, int, int]],
     endorsed: set[int],
@@ -242,7 +240,8 @@ def _publish_erasure(
     for conclusion_id in endorsed:
         state.tallies.mark(session_id, conclusion_id)
     state.results.mark(session_id)  # the counters
-    emit("erased", {}, participant_room(participant_id), skip_sid=origin_sid)
+    # Every tab, the sender's too: if its ack is lost, the push still tells it.
+    emit("erased", {}, participant_room(participant_id))
 
 
 # --- the purge ----------------------------------------------------------------------------------
@@ -289,7 +288,9 @@ def describe(session: Session) -> Due:
     return Due(session, purge_on(session), *_counts(session.id))
 
 
-def purge(session: Session, archived_summary: dict[str, Any]) -> dict[str, int]:
+def purge(
+    session: Session, archived_summary: dict[str, Any], *, by: User | str | None = None
+) -> dict[str, int]:
     """Keep ``archived_summary`` (the summary without participants' texts: see
     ``workshop/summary/archive.py``) and delete every raw contribution of the session, in one
     transaction. The session ends (phones can no longer join it). The counts deleted."""
@@ -307,6 +308,12 @@ def purge(session: Session, archived_summary: dict[str, Any]) -> dict[str, int]:
         session.archived_summary = archived_summary
         session.purged_at = datetime.now(UTC)
         session.status = SessionStatus.ENDED
+        activity.record(
+            "session.purged",
+            by=by,
+            session=session,
+            detail=f"{participants} participants, {answers} answers",
+        )
     return {"participants": participants, "answers": answers}
 
 
@@ -314,7 +321,12 @@ def purge(session: Session, archived_summary: dict[str, Any]) -> dict[str, int]:
 
 
 def set_privacy(
-    target: Session | Programme, *, organiser: str, contact: str, retention: int | None
+    target: Session | Programme,
+    *,
+    organiser: str,
+    contact: str,
+    retention: int | None,
+    by: User | str | None = None,
 ) -> None:
     """Save who is responsible, the contact and the retention of a session or programme (the
     admin form; the session files set the same fields). Bounds as in the files."""
@@ -332,3 +344,10 @@ def set_privacy(
         target.organiser = organiser.strip()
         target.privacy_contact = contact.strip()
         target.retention_days = retention
+        activity.record(
+            "privacy.changed",
+            by=by,
+            session=target if isinstance(target, Session) else None,
+            subject=target.title,
+            detail=f"retention_days={retention}",
+        )

@@ -226,7 +226,9 @@ def purge(code: str | None, dry_run: bool, today) -> None:
             if dry_run:
                 click.echo(f"would purge {line}")
                 continue
-            counts = privacy.purge(target.session, archive.archived(target.session))
+            counts = privacy.purge(
+                target.session, archive.archived(target.session), by="workshop purge"
+            )
             click.echo(
                 f"purged {target.session.code} {target.session.slug}: "
                 f"{counts['participants']} participant(s), {counts['answers']} answer(s) deleted; "
