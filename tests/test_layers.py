@@ -13,7 +13,16 @@ from workshop.config import PROJECT_ROOT
 
 PACKAGE = PROJECT_ROOT / "workshop"
 #: The web layer: blueprints, socket handlers, forms.
-WEB = ("workshop.live", "workshop.summary", "workshop.admin", "workshop.auth", "workshop.programme")
+WEB = (
+    "workshop.live",
+    "workshop.summary",
+    "workshop.admin",
+    "workshop.auth",
+    "workshop.programme",
+    "workshop.accounts",
+    "workshop.authoring",
+    "workshop.rehearsals",
+)
 
 
 def _module_name(path: Path) -> str:

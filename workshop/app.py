@@ -164,15 +164,21 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .accounts.routes import bp as accounts_bp
     from .admin.routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
+    from .authoring.routes import bp as authoring_bp
     from .live import init_app as init_live
     from .programme.routes import bp as programme_bp
+    from .rehearsals.routes import bp as rehearsals_bp
     from .summary import init_app as init_summary
 
     app.register_blueprint(programme_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(authoring_bp)
+    app.register_blueprint(rehearsals_bp)
     init_live(app)
     init_summary(app)
 

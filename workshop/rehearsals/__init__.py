@@ -1,0 +1,1 @@
+"""Rehearsals and resets of a session from the web (issue 12)."""

@@ -1,0 +1,7 @@
+"""Rehearsal and reset pages (see the package's docstring)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("rehearsals", __name__, url_prefix="/admin")
