@@ -20,7 +20,7 @@ from workshop.sessions_files.bounds import MAX_DEPTH, MAX_VALUES
 from .helpers import copy_seed, edit, line_number, write
 
 HEAD = "kind: session\nslug: essai\ntitle: Essai\n"
-RANGE = f"out of range (whole numbers from {DB_INT_MIN} to {DB_INT_MAX})"
+RANGE = f"hors limites (nombres entiers de {DB_INT_MIN} à {DB_INT_MAX})"
 
 
 def messages(paths) -> list[str]:
@@ -171,7 +171,7 @@ def test_a_number_the_database_cannot_store_is_a_problem_and_loads_nothing(
 ):
     path = _numbers(tmp_path, **{field: HUGE})
     line = line_number(path, HUGE)
-    expected = [f"{path}:{line}: {place}: {HUGE} is {RANGE}"]
+    expected = [f"{path}:{line}: {place}: {HUGE} est {RANGE}"]
     assert messages([path]) == expected
     with pytest.raises(SessionFileError) as caught:
         load_paths([path])
@@ -183,15 +183,15 @@ def test_the_database_bounds_themselves(app, tmp_path):
     path = _numbers(tmp_path, DURATION=str(DB_INT_MAX))
     assert messages([path]) == []
     path = _numbers(tmp_path, DURATION=str(DB_INT_MAX + 1))
-    assert messages([path])[0].endswith(f"agenda[0].duration: {DB_INT_MAX + 1} is {RANGE}")
+    assert messages([path])[0].endswith(f"agenda[0].duration: {DB_INT_MAX + 1} est {RANGE}")
     path = _numbers(tmp_path, SCALE_MAX=str(DB_INT_MIN - 1))
-    assert f"scale_max: {DB_INT_MIN - 1} is {RANGE}" in messages([path])[0]
+    assert f"scale_max: {DB_INT_MIN - 1} est {RANGE}" in messages([path])[0]
 
 
 def test_a_number_of_five_thousand_digits_is_cut_in_the_message(app, tmp_path):
     path = _numbers(tmp_path, DURATION="7" * 5000)  # more digits than Python converts
     assert messages([path]) == [
-        f"{path}:{line_number(path, '7777')}: agenda[0].duration: {'7' * 39}… is {RANGE}"
+        f"{path}:{line_number(path, '7777')}: agenda[0].duration: {'7' * 39}… est {RANGE}"
     ]
 
 
@@ -200,8 +200,8 @@ def test_a_scale_has_a_bounded_number_of_values(app, tmp_path):
     path = _numbers(tmp_path, SCALE_MAX=str(DB_INT_MAX))
     line = line_number(path, "scale_max")
     assert messages([path]) == [
-        f"{path}:{line}: question_sets[0].questions[0].scale_max: a scale has at most 101 values "
-        f"(e.g. 0 to 100), got 1 to {DB_INT_MAX}"
+        f"{path}:{line}: question_sets[0].questions[0].scale_max: une échelle a au plus 101 "
+        f"valeurs (par exemple de 0 à 100), reçu de 1 à {DB_INT_MAX}"
     ]
     assert messages([_numbers(tmp_path, SCALE_MAX="101")]) == []
 
@@ -210,7 +210,7 @@ def test_a_huge_theme_number(app, tmp_path):
     programme, namur = copy_seed(tmp_path)
     edit(namur, "theme: ", "theme: 999999999999999999999 #")
     line = line_number(namur, "theme: 999")
-    expected = f"{namur}:{line}: theme: 999999999999999999999 is {RANGE}"
+    expected = f"{namur}:{line}: theme: 999999999999999999999 est {RANGE}"
     assert expected in messages([programme, namur])
     assert expected in messages([namur])  # alone
     with pytest.raises(SessionFileError) as caught:
@@ -237,7 +237,7 @@ def test_load_command_refuses_a_huge_scale_max(runner, tmp_path):
     path = _numbers(tmp_path, SCALE_MAX=HUGE)
     result = runner.invoke(args=["load", str(path)])
     assert result.exit_code == 1, result.output
-    assert f"scale_max: {HUGE} is {RANGE}" in result.output
+    assert f"scale_max: {HUGE} est {RANGE}" in result.output
     assert "nothing was loaded" in result.output
 
 
@@ -262,10 +262,13 @@ def test_privacy_fields_load_and_round_trip(app, tmp_path):
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ("retention_days: 0", "retention_days: 0 is too small (at least 1)"),
-        ("retention_days: 4000", "retention_days: 4000 is too large (at most 3650 days)"),
-        ("retention_days: un an", "retention_days: 'un an' is not a whole number"),
-        ("privacy_contact: " + "x" * 201, "privacy_contact: is too long (at most 200 characters)"),
+        ("retention_days: 0", "retention_days: 0 est trop petit (au moins 1)"),
+        ("retention_days: 4000", "retention_days: 4000 est trop grand (au plus 3650)"),
+        ("retention_days: un an", "retention_days: « un an » n'est pas un nombre entier"),
+        (
+            "privacy_contact: " + "x" * 201,
+            "privacy_contact: est trop long (200 caractères au plus)",
+        ),
     ],
 )
 def test_privacy_fields_are_bounded(app, tmp_path, line, problem):

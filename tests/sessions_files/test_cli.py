@@ -34,8 +34,8 @@ def test_validate_lists_every_problem_and_fails(runner, tmp_path):
         f"{programme}:4: title: required field is missing",
         f"{programme}:6: titel: unknown key (did you mean 'title'? allowed: kind, slug, title, "
         "organiser, description, objective, method, privacy_contact, retention_days, themes)",
-        f"{namur}:{kind_line}: question_sets[1].questions[0].kind: 'opne' is not a question kind "
-        "(allowed: choice, multi, yesno, scale, rank, open, words)",
+        f"{namur}:{kind_line}: question_sets[1].questions[0].kind: « opne » n'est pas un type de "
+        "question (permis : choice, multi, yesno, scale, rank, open, words)",
         "Error: 3 problems found.",
     ]
 

@@ -32,8 +32,8 @@ def test_bad_question_kind_names_file_line_place_value_and_allowed(app, tmp_path
          "prompt: Qui est impliqué dans le suivi ?\n        kind: multiple")  # fmt: skip
     line = line_number(namur, "kind: multiple")
     assert messages(files) == [
-        f"{namur}:{line}: question_sets[1].questions[1].kind: 'multiple' is not a question kind "
-        "(allowed: choice, multi, yesno, scale, rank, open, words)"
+        f"{namur}:{line}: question_sets[1].questions[1].kind: « multiple » n'est pas un type "
+        "de question (permis : choice, multi, yesno, scale, rank, open, words)"
     ]
 
 
@@ -54,7 +54,7 @@ def test_unknown_key_suggests_the_close_one(app, tmp_path):
         f"{namur}:{line - 1}: question_sets[2].questions[4].prompt: required field is missing",
         f"{namur}:{line}: question_sets[2].questions[4].promt: unknown key (did you mean "
         "'prompt'? allowed: key, prompt, kind, options, scale_min, scale_max, min_label, "
-        "max_label, max_choices, max_words, allow_comment)",
+        "max_label, max_choices, max_words, max_length, allow_comment)",
     ]
 
 
@@ -63,7 +63,7 @@ def test_bad_date(app, tmp_path):
     namur = files[1]
     edit(namur, "date: 2008-12-03", "date: 2008-13-03")
     assert messages(files) == [
-        f"{namur}:10: date: '2008-13-03' is not a valid date (expected YYYY-MM-DD)"
+        f"{namur}:10: date: « 2008-13-03 » n'est pas une date valide (attendu : AAAA-MM-JJ)"
     ]
 
 
@@ -73,8 +73,8 @@ def test_unknown_speaker_reference(app, tmp_path):
     edit(namur, "speakers: [intervenant-2]", "speakers: [intervenant-9]")
     line = line_number(namur, "intervenant-9")
     assert messages(files) == [
-        f"{namur}:{line}: agenda[4].speakers[0]: 'intervenant-9' is not a speaker key of this "
-        "session (known: intervenant-1, intervenant-2, intervenant-3)"
+        f"{namur}:{line}: agenda[4].speakers[0]: « intervenant-9 » n'est pas une clé "
+        "d'intervenant de cet atelier (connues : intervenant-1, intervenant-2, intervenant-3)"
     ]
 
 
@@ -84,8 +84,9 @@ def test_unknown_question_set_reference(app, tmp_path):
     edit(namur, "question_set: elaboration", "question_set: elaboraton")
     line = line_number(namur, "question_set: elaboraton")
     assert messages(files) == [
-        f"{namur}:{line}: agenda[3].question_set: 'elaboraton' is not a question set key of this "
-        "session (known: elaboration, suivi-evaluation, articulation-valeur-ajoutee)"
+        f"{namur}:{line}: agenda[3].question_set: « elaboraton » n'est pas une clé de "
+        "série de questions de cet atelier (connues : elaboration, suivi-evaluation, "
+        "articulation-valeur-ajoutee)"
     ]
 
 
@@ -138,11 +139,12 @@ def test_problems_of_several_files_are_all_reported(app, tmp_path):
         """,
     )
     assert messages([first, second]) == [
-        f"{first}:4: date: '3 décembre 2008' is not a valid date (expected YYYY-MM-DD)",
-        f"{first}:12: question_sets[0].questions[0].options: yesno questions have fixed options "
-        "(yes, no, dontknow): remove options",
-        f"{second}:2: slug: 'Essai 2' is not a valid slug (lower-case letters, digits and single "
-        "hyphens, at most 80 characters, e.g. namur-2008-12-03-contractualisation)",
+        f"{first}:4: date: « 3 décembre 2008 » n'est pas une date valide (attendu : AAAA-MM-JJ)",
+        f"{first}:12: question_sets[0].questions[0].options: les questions yesno ont des "
+        "options fixes (yes, no, dontknow) : retirez options",
+        f"{second}:2: slug: « Essai 2 » n'est pas un identifiant valide (lettres minuscules, "
+        "chiffres et tirets simples, 80 caractères au plus, par exemple "
+        "namur-2008-12-03-contractualisation)",
     ]
 
 
@@ -186,19 +188,19 @@ def test_question_kind_rules(app, tmp_path):
     """,
     )
     assert messages([path]) == [
-        f"{path}:11: question_sets[0].questions[0].options: a choice question needs at least 2 "
-        "options (got 1)",
-        f"{path}:16: question_sets[0].questions[1].scale_max: must be greater than scale_min "
-        "(5), got 1",
-        f"{path}:17: question_sets[0].questions[1].max_words: only for words questions (this "
-        "one is scale)",
-        f"{path}:21: question_sets[0].questions[2].options: only for choice, multi or rank "
-        "questions (this one is open)",
-        f"{path}:25: question_sets[0].questions[3].options[2]: duplicate option 'a'",
-        f"{path}:26: question_sets[0].questions[3].max_choices: 4 is more than the 3 options",
-        f"{path}:30: question_sets[0].questions[4].max_words: 'many' is not a whole number",
-        f"{path}:31: question_sets[0].questions[5].key: duplicate question key 'choice' (first "
-        "used at line 8)",
+        f"{path}:11: question_sets[0].questions[0].options: une question choice demande au "
+        "moins 2 options (1 donnée)",
+        f"{path}:16: question_sets[0].questions[1].scale_max: doit être plus grand que le "
+        "minimum (5), reçu 1",
+        f"{path}:17: question_sets[0].questions[1].max_words: seulement pour les questions "
+        "words (celle-ci est scale)",
+        f"{path}:21: question_sets[0].questions[2].options: seulement pour les questions "
+        "choice / multi / rank (celle-ci est open)",
+        f"{path}:25: question_sets[0].questions[3].options[2]: option en double « a »",
+        f"{path}:26: question_sets[0].questions[3].max_choices: 4 dépasse le nombre d'options (3)",
+        f"{path}:30: question_sets[0].questions[4].max_words: « many » n'est pas un nombre entier",
+        f"{path}:31: question_sets[0].questions[5].key: la clé « choice » est déjà utilisée "
+        "(ligne 8)",
         f"{path}:34: question_sets[0].questions[5].allow_comment: 'oui' is not true or false",
     ]
 
@@ -219,7 +221,7 @@ def test_duplicate_keys_slugs_and_unknown_programme(app, tmp_path):
     second = write(tmp_path, "b.yaml", SESSION_HEAD)
     assert messages([first, second]) == [
         f"{first}:4: title: duplicate key (first given at line 3)",
-        f"{first}:8: speakers[1].key: duplicate speaker key 's1' (first used at line 7)",
+        f"{first}:8: speakers[1].key: la clé « s1 » est déjà utilisée (ligne 7)",
         f"{second}:1: slug: duplicate slug 'essai' (also in {first})",
     ]
     fixed = write(tmp_path, "a.yaml", SESSION_HEAD + "    programme: inconnu\n")
@@ -260,8 +262,9 @@ def test_bad_times_durations_and_codes(app, tmp_path):
     assert messages([path]) == [
         f"{path}:4: code: 'ABC123' is not a join code (6 characters from "
         "ACDEFGHJKMNPQRTUVWXY34679; leave it out to have one generated)",
-        f"{path}:8: agenda[0].start: '25:00' is not a valid time (expected HH:MM, e.g. 09:30)",
-        f"{path}:9: agenda[0].duration: 'une heure' is not a whole number",
+        f"{path}:8: agenda[0].start: « 25:00 » n'est pas une heure valide (attendu : HH:MM, par "
+        "exemple 09:30)",
+        f"{path}:9: agenda[0].duration: « une heure » n'est pas un nombre entier",
     ]
 
 

@@ -56,6 +56,7 @@ def session_data(session: Session) -> dict[str, Any]:
         "programme": session.programme.slug if session.programme else None,
         "theme": session.theme.title if session.theme else None,
         "date": session.date,
+        "start_time": session.start_time.strftime("%H:%M") if session.start_time else None,
         "place": session.place,
         "organiser": session.organiser,
         "code": session.code,
@@ -68,7 +69,15 @@ def session_data(session: Session) -> dict[str, Any]:
             {"key": g.key, "label": g.label} for g in session.stakeholder_groups
         ],
         "speakers": [
-            _compact({"key": s.key, "name": s.name, "role": s.role, "organisation": s.organisation})
+            _compact(
+                {
+                    "key": s.key,
+                    "name": s.name,
+                    "role": s.role,
+                    "organisation": s.organisation,
+                    "bio": s.bio,
+                }
+            )
             for s in session.speakers
         ],
         "agenda": [_item_data(item) for item in session.agenda],
@@ -117,6 +126,8 @@ def _question_data(question: Question) -> dict[str, Any]:
         data["max_choices"] = question.max_choices
     if kind is QuestionKind.WORDS:
         data["max_words"] = question.max_words
+    if kind is QuestionKind.OPEN:
+        data["max_length"] = question.max_length
     data["allow_comment"] = question.allow_comment
     return _compact(data)
 

@@ -573,6 +573,7 @@ class _SessionWriter:
             session,
             title=spec.title,
             date=spec.date,
+            start_time=spec.start_time,
             place=spec.place,
             organiser=spec.organiser,
             theme_statement=spec.theme_statement,
@@ -625,6 +626,7 @@ class _SessionWriter:
                 name=spec.name,
                 role=spec.role,
                 organisation=spec.organisation,
+                bio=spec.bio,
             )
             result[spec.key] = speaker
         return result
@@ -698,6 +700,7 @@ def question_values(spec: QuestionSpec) -> dict[str, Any]:
         "max_label": spec.max_label,
         "max_choices": spec.max_choices,
         "max_words": spec.max_words,
+        "max_length": spec.max_length,
         "allow_comment": spec.allow_comment,
     }
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..services.validation import DB_INT_MAX, DB_INT_MIN
+from . import rules
 from .problems import Problem
 
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -41,11 +41,6 @@ def describe(node: Node) -> str:
     if isinstance(node, ScalarNode):
         return "nothing" if is_null(node) else repr(node.value)
     return _KIND_NAMES.get(type(node), "a value")
-
-
-def _short(text: str, limit: int = 40) -> str:
-    """A value as written, cut for a message (a number may have thousands of digits)."""
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def allowed(values: object) -> str:
@@ -156,27 +151,30 @@ class Fields:
         return node.value.strip()
 
     def integer(
-        self, key: str, default: int | None = None, minimum: int | None = None
+        self,
+        key: str,
+        default: int | None = None,
+        minimum: int | None = None,
+        maximum: int | None = None,
     ) -> int | None:
         node = self.values.get(key)
         if is_null(node):
             return default
         if not (isinstance(node, ScalarNode) and node.tag == INT_TAG):
-            self.bad(key, f"{describe(node)} is not a whole number")
+            self.bad(
+                key, rules.not_whole(node.value if isinstance(node, ScalarNode) else describe(node))
+            )
             return default
         try:
             value = yaml.constructor.SafeConstructor().construct_yaml_int(node)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
             value = None
-        if value is None or not DB_INT_MIN <= value <= DB_INT_MAX:
-            self.bad(
-                key,
-                f"{_short(node.value)} is out of range (whole numbers from {DB_INT_MIN} "
-                f"to {DB_INT_MAX})",
-            )
+        if value is None or not rules.in_database(value):
+            self.bad(key, rules.out_of_range(node.value))
             return default
-        if minimum is not None and value < minimum:
-            self.bad(key, f"{value} is too small (at least {minimum})")
+        problem = rules.bounds(value, minimum, maximum)
+        if problem is not None:
+            self.bad(key, problem)
             return default
         return value
 

@@ -7,19 +7,31 @@ YAML node and returns the spec (or ``None`` when the part is unusable); problems
 
 from __future__ import annotations
 
-import re
 from datetime import date, time
 from pathlib import Path
 
 import yaml
 from yaml.nodes import Node, ScalarNode
 
-from ..models.enums import YESNO_VALUES, AgendaKind, QuestionKind
 from ..models.session import CODE_ALPHABET, CODE_LENGTH, DEFAULT_STAKEHOLDER_GROUPS
 from ..services.privacy import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
+from . import rules
 from .bounds import check_shape
 from .nodes import Fields, Reader, allowed, describe, is_null, line_of
 from .problems import Problem
+from .rules import (
+    AGENDA_KINDS,
+    DATE_RE,
+    DEFAULT_MAX_WORDS,
+    DEFAULT_SCALE,
+    KEY_RE,
+    MAX_SCALE_SPAN,
+    MAX_SLUG,
+    OPTION_KINDS,
+    QUESTION_KINDS,
+    SLUG_RE,
+    TIME_RE,
+)
 from .specs import (
     AgendaItemSpec,
     EntrySpec,
@@ -34,12 +46,10 @@ from .specs import (
 )
 
 FILE_KINDS = ("programme", "session")
-QUESTION_KINDS = tuple(k.value for k in QuestionKind)
-AGENDA_KINDS = tuple(k.value for k in AgendaKind)
-OPTION_KINDS = ("choice", "multi", "rank")
-DEFAULT_SCALE = (1, 5)
-DEFAULT_MAX_WORDS = 3
-MAX_SCALE_SPAN = 100  # scale_max - scale_min
+__all__ = [
+    "AGENDA_KINDS", "DATE_RE", "DEFAULT_MAX_WORDS", "DEFAULT_SCALE", "KEY_RE", "MAX_SCALE_SPAN",
+    "MAX_SLUG", "OPTION_KINDS", "QUESTION_KINDS", "SLUG_RE", "TIME_RE", "read_file",
+]  # fmt: skip
 
 PROGRAMME_KEYS = (
     "kind", "slug", "title", "organiser", "description", "objective", "method",
@@ -48,43 +58,30 @@ PROGRAMME_KEYS = (
 THEME_KEYS = ("title", "description", "sessions")
 ENTRY_KEYS = ("slug", "title", "description", "date", "place")
 SESSION_KEYS = (
-    "kind", "slug", "title", "programme", "theme", "date", "place", "organiser",
+    "kind", "slug", "title", "programme", "theme", "date", "start_time", "place", "organiser",
     "theme_statement", "objective", "method", "privacy_contact", "retention_days", "code",
     "stakeholder_groups", "speakers", "agenda", "question_sets",
 )  # fmt: skip
 GROUP_KEYS = ("key", "label")
-SPEAKER_KEYS = ("key", "name", "role", "organisation")
+SPEAKER_KEYS = ("key", "name", "role", "organisation", "bio")
 AGENDA_KEYS = ("kind", "title", "text", "start", "duration", "speakers", "question_set")
 SET_KEYS = ("key", "title", "introduction", "questions")
 QUESTION_KEYS = (
     "key", "prompt", "kind", "options", "scale_min", "scale_max", "min_label", "max_label",
-    "max_choices", "max_words", "allow_comment",
+    "max_choices", "max_words", "max_length", "allow_comment",
 )  # fmt: skip
 
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
-MAX_SLUG = 80
-MAX_PRIVACY_CONTACT = 200
+MAX_PRIVACY_CONTACT = rules.LENGTHS["privacy_contact"]
 
 
 def _privacy_contact(fields: Fields) -> str:
     """Where participants write to exercise their rights (docs/privacy.md)."""
-    contact = fields.text("privacy_contact")
-    if len(contact) > MAX_PRIVACY_CONTACT:
-        fields.bad("privacy_contact", f"is too long (at most {MAX_PRIVACY_CONTACT} characters)")
-        return ""
-    return contact
+    return _text(fields, "privacy_contact")
 
 
 def _retention_days(fields: Fields) -> int | None:
     """Days the participants' raw contributions are kept after the session (docs/privacy.md)."""
-    days = fields.integer("retention_days", minimum=MIN_RETENTION_DAYS)
-    if days is not None and days > MAX_RETENTION_DAYS:
-        fields.bad("retention_days", f"{days} is too large (at most {MAX_RETENTION_DAYS} days)")
-        return None
-    return days
+    return fields.integer("retention_days", minimum=MIN_RETENTION_DAYS, maximum=MAX_RETENTION_DAYS)
 
 
 def read_file(path: str | Path) -> tuple[ProgrammeSpec | SessionSpec | None, list[Problem]]:
@@ -165,67 +162,66 @@ def _where(reader: Reader, node: Node, place: str) -> Where:
 
 def _slug(fields: Fields, key: str = "slug") -> str:
     value = fields.text(key)
-    if fields.has(key) and (not SLUG_RE.fullmatch(value) or len(value) > MAX_SLUG):
-        fields.bad(
-            key,
-            f"{value!r} is not a valid slug (lower-case letters, digits and single hyphens, "
-            f"at most {MAX_SLUG} characters, e.g. namur-2008-12-03-contractualisation)",
-        )
+    if fields.has(key) and (problem := rules.slug(value)) is not None:
+        fields.bad(key, problem)
     return value
 
 
-def _key(fields: Fields, seen: dict[str, int], what: str) -> str:
+def _key(fields: Fields, seen: dict[str, int], maximum: int = rules.MAX_KEY) -> str:
     """The ``key`` of a list item, unique within its list (``seen`` maps keys to lines)."""
     value = fields.text("key")
     if not fields.has("key"):
         return value
-    if not KEY_RE.fullmatch(value) or len(value) > MAX_SLUG:
-        fields.bad(
-            "key",
-            f"{value!r} is not a valid key (letters, digits, '-' and '_', starting with a "
-            "letter or digit)",
-        )
+    if (problem := rules.key(value, maximum)) is not None:
+        fields.bad("key", problem)
     elif value in seen:
-        fields.bad("key", f"duplicate {what} key {value!r} (first used at line {seen[value]})")
+        fields.bad("key", rules.duplicate_key(value, seen[value]))
     else:
         seen[value] = fields.line_of("key")
     return value
 
 
-def _required_text(fields: Fields, key: str) -> str:
+def _text(fields: Fields, key: str, rule: str | None = None, *, needed: bool = False) -> str:
+    """A text field, checked by :func:`rules.text` (``rule``: its key in ``rules.LENGTHS``)."""
     value = fields.text(key)
-    if key in fields.values and not value:
-        fields.bad(key, "must not be empty")
+    if key not in fields.values:
+        return value
+    rule = rule or key
+    if rule in rules.LENGTHS:
+        problem = rules.text(value, rule, needed=needed)
+    else:
+        problem = rules.required(value) if needed else None
+    if problem is not None:
+        fields.bad(key, problem)
     return value
+
+
+def _required_text(fields: Fields, key: str, rule: str | None = None) -> str:
+    return _text(fields, key, rule, needed=True)
 
 
 def _date(fields: Fields, key: str = "date") -> date | None:
     node = fields.node_of(key)
     if is_null(node):
         return None
-    raw = node.value if isinstance(node, ScalarNode) else None
-    try:
-        if raw is None or not DATE_RE.fullmatch(raw):
-            raise ValueError
-        return date.fromisoformat(raw)
-    except ValueError:
-        fields.bad(key, f"{describe(node)} is not a valid date (expected YYYY-MM-DD)")
-        return None
+    value, problem = rules.parse_date(node.value if isinstance(node, ScalarNode) else "")
+    if problem is not None:
+        fields.bad(key, problem if isinstance(node, ScalarNode) else _not_text(node))
+    return value
 
 
 def _time(fields: Fields, key: str = "start") -> time | None:
     node = fields.node_of(key)
     if is_null(node):
         return None
-    raw = node.value if isinstance(node, ScalarNode) else ""
-    match = TIME_RE.fullmatch(raw)
-    try:
-        if match is None:
-            raise ValueError
-        return time(int(match[1]), int(match[2]))
-    except ValueError:
-        fields.bad(key, f"{describe(node)} is not a valid time (expected HH:MM, e.g. 09:30)")
-        return None
+    value, problem = rules.parse_time(node.value if isinstance(node, ScalarNode) else "")
+    if problem is not None:
+        fields.bad(key, problem if isinstance(node, ScalarNode) else _not_text(node))
+    return value
+
+
+def _not_text(node: Node) -> str:
+    return f"expected text, got {describe(node)}"
 
 
 # --- programme ---------------------------------------------------------------------------------
@@ -240,7 +236,7 @@ def _read_programme(root: Node, reader: Reader) -> ProgrammeSpec | None:
         slug=_slug(fields),
         title=_required_text(fields, "title"),
         where=_where(reader, root, ""),
-        organiser=fields.text("organiser"),
+        organiser=_text(fields, "organiser"),
         description=fields.text("description"),
         objective=fields.text("objective"),
         method=fields.text("method"),
@@ -302,7 +298,7 @@ def _read_entry(reader: Reader, node: Node, place: str) -> EntrySpec | None:
         title=_required_text(fields, "title"),
         description=fields.text("description"),
         date=_date(fields),
-        place=fields.text("place"),
+        place=_text(fields, "place"),
     )
 
 
@@ -322,8 +318,9 @@ def _read_session(root: Node, reader: Reader) -> SessionSpec | None:
         theme=_theme_ref(fields),
         theme_where=Where(reader.file, fields.line_of("theme"), "theme"),
         date=_date(fields),
-        place=fields.text("place"),
-        organiser=fields.text("organiser"),
+        start_time=_time(fields, "start_time"),
+        place=_text(fields, "place"),
+        organiser=_text(fields, "organiser"),
         theme_statement=fields.text("theme_statement"),
         objective=fields.text("objective"),
         method=fields.text("method"),
@@ -347,7 +344,7 @@ def _theme_ref(fields: Fields) -> str | int | None:
     if is_null(node):
         return None
     if isinstance(node, ScalarNode) and node.tag.endswith(":int"):
-        return fields.integer("theme", minimum=1)
+        return fields.integer("theme", minimum=1)  # rules.theme_number
     return fields.text("theme") or None
 
 
@@ -375,9 +372,7 @@ def _read_groups(reader: Reader, fields: Fields) -> list[GroupSpec]:
         item = reader.mapping(node, place, GROUP_KEYS, required=GROUP_KEYS)
         if item is None:
             continue
-        key = _key(item, seen, "stakeholder group")
-        if len(key) > 40:
-            item.bad("key", f"{key!r} is too long (at most 40 characters)")
+        key = _key(item, seen, rules.MAX_GROUP_KEY)
         groups.append(GroupSpec(key=key, label=_required_text(item, "label")))
     return groups
 
@@ -391,10 +386,11 @@ def _read_speakers(reader: Reader, fields: Fields) -> list[SpeakerSpec]:
             continue
         speakers.append(
             SpeakerSpec(
-                key=_key(item, seen, "speaker"),
+                key=_key(item, seen),
                 name=_required_text(item, "name"),
-                role=item.text("role"),
-                organisation=item.text("organisation"),
+                role=_text(item, "role"),
+                organisation=_text(item, "organisation"),
+                bio=item.text("bio"),
             )
         )
     return speakers
@@ -409,8 +405,8 @@ def _read_agenda(reader: Reader, fields: Fields, spec: SessionSpec) -> list[Agen
         if item is None:
             continue
         entry = AgendaItemSpec(
-            kind=item.choice("kind", AGENDA_KINDS, "an agenda item kind") or "other",
-            title=_required_text(item, "title"),
+            kind=_kind(item, rules.agenda_kind) or "other",
+            title=_required_text(item, "title", "item_title"),
             text=item.text("text"),
             start=_time(item),
             duration=item.integer("duration", minimum=1),
@@ -418,26 +414,15 @@ def _read_agenda(reader: Reader, fields: Fields, spec: SessionSpec) -> list[Agen
         )
         for index, key in enumerate(entry.speakers):
             if key in entry.speakers[:index]:
-                reader.problem(
-                    item.values["speakers"],
-                    f"{place}.speakers[{index}]",
-                    f"{key!r} is listed twice",
-                )
-            elif key not in speaker_keys:
-                reader.problem(
-                    item.values["speakers"],
-                    f"{place}.speakers[{index}]",
-                    f"{key!r} is not a speaker key of this session "
-                    f"(known: {allowed(speaker_keys) or 'none'})",
-                )
+                problem = rules.listed_twice(key)
+            else:
+                problem = rules.speaker_ref(key, speaker_keys)
+            if problem is not None:
+                reader.problem(item.values["speakers"], f"{place}.speakers[{index}]", problem)
         if item.has("question_set"):
             entry.question_set = item.text("question_set")
-            if entry.question_set not in set_keys:
-                item.bad(
-                    "question_set",
-                    f"{entry.question_set!r} is not a question set key of this session "
-                    f"(known: {allowed(set_keys) or 'none'})",
-                )
+            if (problem := rules.set_ref(entry.question_set, set_keys)) is not None:
+                item.bad("question_set", problem)
         agenda.append(entry)
     return agenda
 
@@ -446,12 +431,12 @@ def _read_sets(reader: Reader, fields: Fields) -> list[QuestionSetSpec]:
     sets: list[QuestionSetSpec] = []
     seen: dict[str, int] = {}
     for _, node, place in fields.items("question_sets"):
-        item = reader.mapping(node, place, SET_KEYS, required=("key", "title", "questions"))
+        item = reader.mapping(node, place, SET_KEYS, required=("key", "title"))
         if item is None:
             continue
         qset = QuestionSetSpec(
-            key=_key(item, seen, "question set"),
-            title=_required_text(item, "title"),
+            key=_key(item, seen),
+            title=_required_text(item, "title", "set_title"),
             where=_where(reader, node, place),
             introduction=item.text("introduction"),
         )
@@ -460,8 +445,6 @@ def _read_sets(reader: Reader, fields: Fields) -> list[QuestionSetSpec]:
             question = _read_question(reader, q_node, q_place, question_keys)
             if question is not None:
                 qset.questions.append(question)
-        if "questions" in item.values and not item.values["questions"].value:
-            item.bad("questions", "a question set needs at least one question")
         sets.append(qset)
     return sets
 
@@ -473,9 +456,9 @@ def _read_question(
     if item is None:
         return None
     question = QuestionSpec(
-        key=_key(item, seen, "question"),
+        key=_key(item, seen),
         prompt=_required_text(item, "prompt"),
-        kind=item.choice("kind", QUESTION_KINDS, "a question kind") or "",
+        kind=_kind(item, rules.question_kind) or "",
         where=_where(reader, node, place),
         kind_line=item.line_of("kind"),
         allow_comment=item.boolean("allow_comment"),
@@ -491,81 +474,65 @@ def _only_for(item: Fields, kind: str, keys: tuple[str, ...], kinds: tuple[str, 
         return
     for key in keys:
         if key in item.values:
-            item.bad(key, f"only for {_or(kinds)} questions (this one is {kind})")
+            item.bad(key, rules.only_for(kinds, kind))
 
 
-def _or(words: tuple[str, ...]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+def _kind(item: Fields, rule) -> str | None:  # noqa: ANN001 - a rules.*_kind function
+    value = item.text("kind")
+    if not item.has("kind"):
+        return None
+    if (problem := rule(value)) is not None:
+        item.bad("kind", problem)
+        return None
+    return value
 
 
 def _read_kind_settings(item: Fields, q: QuestionSpec) -> None:
     kind = q.kind
     if kind == "yesno" and "options" in item.values:
-        item.bad(
-            "options",
-            f"yesno questions have fixed options ({allowed(YESNO_VALUES)}): remove options",
-        )
+        item.bad("options", rules.yesno_options())
     else:
         _only_for(item, kind, ("options",), OPTION_KINDS)
     _only_for(item, kind, ("scale_min", "scale_max", "min_label", "max_label"), ("scale",))
     _only_for(item, kind, ("max_choices",), ("multi",))
     _only_for(item, kind, ("max_words",), ("words",))
+    _only_for(item, kind, ("max_length",), ("open",))
     if kind == "open" and "allow_comment" in item.values and q.allow_comment:
-        item.bad("allow_comment", "open questions are answered in text already (remove it)")
+        item.bad("allow_comment", rules.open_comment())
     if kind in OPTION_KINDS:
         q.options = _options(item, kind)
     if kind == "scale":
         _scale(item, q)
     if kind == "multi":
-        q.max_choices = item.integer("max_choices", minimum=1)
-        if q.max_choices is not None and len(q.options) >= 2 and q.max_choices > len(q.options):
-            item.bad("max_choices", f"{q.max_choices} is more than the {len(q.options)} options")
+        q.max_choices = item.integer("max_choices")
+        if q.max_choices is not None:
+            if (problem := rules.max_choices(q.max_choices, len(q.options))) is not None:
+                item.bad("max_choices", problem)
+                q.max_choices = None
     if kind == "words":
         q.max_words = item.integer("max_words", default=DEFAULT_MAX_WORDS, minimum=1)
+    if kind == "open":
+        q.max_length = item.integer("max_length", minimum=1, maximum=rules.MAX_OPEN_LENGTH)
 
 
 def _options(item: Fields, kind: str) -> list[str]:
     options = item.texts("options")
-    seen: set[str] = set()
-    for index, option in enumerate(options):
-        if not option.strip():
-            item.reader.problem(item.values["options"], f"{item.place}.options[{index}]", "empty")
-        elif option in seen:
-            item.reader.problem(
-                item.values["options"],
-                f"{item.place}.options[{index}]",
-                f"duplicate option {option!r}",
-            )
-        seen.add(option)
-    if len(options) < 2:
+    problems, whole = rules.options(options, kind)
+    for index, problem in problems:
+        item.reader.problem(item.values["options"], f"{item.place}.options[{index}]", problem)
+    if whole is not None:
         node = item.node_of("options") or item.node
-        item.reader.problem(
-            node,
-            item.place_of("options"),
-            f"a {kind} question needs at least 2 options (got {len(options)})",
-        )
+        item.reader.problem(node, item.place_of("options"), whole)
     return options
 
 
 def _scale(item: Fields, q: QuestionSpec) -> None:
     q.scale_min = item.integer("scale_min", default=DEFAULT_SCALE[0])
     q.scale_max = item.integer("scale_max", default=DEFAULT_SCALE[1])
-    q.min_label = item.text("min_label")
-    q.max_label = item.text("max_label")
-    if q.scale_min is not None and q.scale_max is not None and q.scale_min >= q.scale_max:
-        node = item.node_of("scale_max") or item.node
-        item.reader.problem(
-            node,
-            item.place_of("scale_max"),
-            f"must be greater than scale_min ({q.scale_min}), got {q.scale_max}",
-        )
-    elif q.scale_min is not None and q.scale_max is not None:
-        if q.scale_max - q.scale_min > MAX_SCALE_SPAN:
-            # Results list every value of the scale: a scale of 1 to 10**18 never renders.
+    q.min_label = _text(item, "min_label", "label")
+    q.max_label = _text(item, "max_label", "label")
+    if q.scale_min is not None and q.scale_max is not None:
+        problem = rules.scale(q.scale_min, q.scale_max)
+        if problem is not None:
             node = item.node_of("scale_max") or item.node
-            item.reader.problem(
-                node,
-                item.place_of("scale_max"),
-                f"a scale has at most {MAX_SCALE_SPAN + 1} values (e.g. 0 to {MAX_SCALE_SPAN}), "
-                f"got {q.scale_min} to {q.scale_max}",
-            )
+            item.reader.problem(node, item.place_of("scale_max"), problem)

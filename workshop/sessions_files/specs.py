@@ -27,6 +27,7 @@ class SpeakerSpec:
     name: str
     role: str = ""
     organisation: str = ""
+    bio: str = ""
 
 
 @dataclass
@@ -43,6 +44,7 @@ class QuestionSpec:
     max_label: str = ""
     max_choices: int | None = None
     max_words: int | None = None
+    max_length: int | None = None
     allow_comment: bool = False
 
 
@@ -76,6 +78,7 @@ class SessionSpec:
     theme: str | int | None = None  # a title, or a number counted from 1
     theme_where: Where | None = None
     date: date | None = None
+    start_time: time | None = None
     place: str = ""
     organiser: str = ""
     privacy_contact: str = ""
