@@ -62,13 +62,17 @@ def test_rehearsal_then_every_export(app, runner, server, tmp_path):
     }
     grouped = Participant.query.filter(Participant.group_id.is_not(None)).count()
     assert grouped == PHONES
+    # The phones joined with the rehearsal ticket: their participants are rehearsal ones.
+    assert Participant.query.filter_by(session_id=session_id, rehearsal=True).count() == PHONES
     # Phones saw the others' comments (batched ``comments`` events) and upvoted some.
     assert Upvote.query.count() > 0
 
     outputs = {}
     for fmt in ("md", "docx", "csv", "json", "html"):
         path = tmp_path / f"export.{fmt}"
-        result = runner.invoke(args=["export", code, "--format", fmt, "-o", str(path)])
+        result = runner.invoke(
+            args=["export", code, "--format", fmt, "-o", str(path), "--include-rehearsal"]
+        )
         assert result.exit_code == 0, result.output
         outputs[fmt] = path
     rows = list(csv.DictReader(io.StringIO(outputs["csv"].read_text("utf-8-sig"))))
@@ -80,3 +84,9 @@ def test_rehearsal_then_every_export(app, runner, server, tmp_path):
     assert f"{PHONES} répondant(s) à ce questionnaire." in paragraphs
     assert "Élaboration" in outputs["md"].read_text()
     assert "Suivi" in outputs["html"].read_text()
+    assert f"Répétition : {PHONES} participants simulés, comptés" in outputs["md"].read_text()
+
+    # By default, the exports leave the simulated phones out.
+    result = runner.invoke(args=["export", code, "--format", "csv", "-o", str(tmp_path / "d.csv")])
+    assert result.exit_code == 0, result.output
+    assert list(csv.DictReader(io.StringIO((tmp_path / "d.csv").read_text("utf-8-sig")))) == []

@@ -27,6 +27,7 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from .. import limits
 from ..extensions import db, socketio
+from ..rehearsals import tickets as rehearsal_tickets
 from ..services import conclusions, live, privacy
 from ..services.errors import ServiceError
 from ..services.live import SocketState
@@ -51,7 +52,11 @@ RATE_LIMIT = 20
 
 # --- payload schemas ----------------------------------------------------------------------------
 
-AUTH = Schema({"code": is_str, "role": one_of(PARTICIPANT, SCREEN, CONSOLE)}, {"token": is_opt_str})
+#: ``rehearsal``: a rehearsal ticket (workshop/rehearsals/tickets.py), from simulated phones only.
+AUTH = Schema(
+    {"code": is_str, "role": one_of(PARTICIPANT, SCREEN, CONSOLE)},
+    {"token": is_opt_str, "rehearsal": is_opt_str},
+)
 ANSWER = Schema(
     {"client_id": is_client_id, "question_id": is_int, "value": is_any},
     {"text": is_opt_str},
@@ -242,6 +247,7 @@ def on_connect(auth: Any = None) -> None:
             sid=sid,
             signed_tokens=(payload.get("token"), request.cookies.get(live.tokens.COOKIE_NAME)),
             can_facilitate=payload["role"] == CONSOLE and _can_facilitate(),
+            rehearsal_for=rehearsal_tickets.session_of(payload.get("rehearsal")),
             # The selector itself, not get_locale(): that one is cached on ``g``, which a
             # request context shares with an app context already pushed (the tests').
             locale=get_babel().locale_selector() or None,

@@ -15,6 +15,12 @@ takes an optional ``participant_ids`` filter, so that a caller (the debate summa
 the figures of one stakeholder group (:func:`participant_ids_by_group`). Upvote counts always
 count every participant's upvotes, whatever the filter.
 
+Rehearsal participants (``Participant.rehearsal``, the simulated phones of a rehearsal) count
+by default: the live pushes show them, which is what a rehearsal is for. The summary and the
+exports pass ``include_rehearsal=False`` (their default, docs/exports.md): the reference
+computation then leaves out their answers, comments and upvotes, and
+:func:`participant_ids_by_group` their ids.
+
 Labels (the yes/no options) are translated in the current Flask-Babel locale.
 """
 
@@ -82,10 +88,13 @@ class AnswerRow:
 
 
 def load_answer_rows(
-    question_ids: Collection[int], participant_ids: Collection[int] | None = None
+    question_ids: Collection[int],
+    participant_ids: Collection[int] | None = None,
+    *,
+    include_rehearsal: bool = True,
 ) -> list[AnswerRow]:
-    """The answers to ``question_ids`` (of ``participant_ids`` only, when given), in two
-    queries, ordered by id."""
+    """The answers to ``question_ids`` (of ``participant_ids`` only, when given; without the
+    rehearsal participants' unless ``include_rehearsal``), in two queries, ordered by id."""
     if not question_ids or (participant_ids is not None and not participant_ids):
         return []
     query = (
@@ -96,13 +105,18 @@ def load_answer_rows(
     )
     if participant_ids is not None:
         query = query.where(Answer.participant_id.in_(list(participant_ids)))
+    if not include_rehearsal:
+        query = query.where(Participant.rehearsal.is_(False))
     rows = db.session.execute(query).all()
-    counts = upvote_counts([answer.id for answer, _ in rows if answer.text])
+    counts = upvote_counts(
+        [answer.id for answer, _ in rows if answer.text], include_rehearsal=include_rehearsal
+    )
     return [AnswerRow.of(answer, pseudonym, counts.get(answer.id, 0)) for answer, pseudonym in rows]
 
 
-def upvote_counts(answer_ids: Collection[int]) -> dict[int, int]:
-    """``{answer id: number of upvotes}`` for the given answers (absent: none), one query."""
+def upvote_counts(answer_ids: Collection[int], *, include_rehearsal: bool = True) -> dict[int, int]:
+    """``{answer id: number of upvotes}`` for the given answers (absent: none), one query;
+    without the rehearsal participants' upvotes unless ``include_rehearsal``."""
     if not answer_ids:
         return {}
     query = (
@@ -110,17 +124,26 @@ def upvote_counts(answer_ids: Collection[int]) -> dict[int, int]:
         .where(Upvote.answer_id.in_(list(answer_ids)))
         .group_by(Upvote.answer_id)
     )
+    if not include_rehearsal:
+        query = query.join(Participant, Participant.id == Upvote.participant_id).where(
+            Participant.rehearsal.is_(False)
+        )
     return {answer_id: count for answer_id, count in db.session.execute(query)}
 
 
-def participant_ids_by_group(session_id: int) -> dict[str | None, list[int]]:
-    """``{group key (None: no group given): [participant id…]}`` of one session."""
+def participant_ids_by_group(
+    session_id: int, *, include_rehearsal: bool = True
+) -> dict[str | None, list[int]]:
+    """``{group key (None: no group given): [participant id…]}`` of one session (without the
+    rehearsal participants unless ``include_rehearsal``)."""
     query = (
         select(Participant.id, StakeholderGroup.key)
         .outerjoin(StakeholderGroup, StakeholderGroup.id == Participant.group_id)
         .where(Participant.session_id == session_id)
         .order_by(Participant.id)
     )
+    if not include_rehearsal:
+        query = query.where(Participant.rehearsal.is_(False))
     groups: dict[str | None, list[int]] = defaultdict(list)
     for participant_id, key in db.session.execute(query):
         groups[key].append(participant_id)
@@ -131,19 +154,27 @@ def participant_ids_by_group(session_id: int) -> dict[str | None, list[int]]:
 
 
 def set_results(
-    question_set: QuestionSet, participant_ids: Collection[int] | None = None
+    question_set: QuestionSet,
+    participant_ids: Collection[int] | None = None,
+    *,
+    include_rehearsal: bool = True,
 ) -> dict[str, Any]:
     """The ``<results>`` of one set (two queries besides its questions)."""
-    return results_by_set([question_set], participant_ids)[question_set.id]
+    return results_by_set([question_set], participant_ids, include_rehearsal=include_rehearsal)[
+        question_set.id
+    ]
 
 
 def results_by_set(
-    question_sets: Sequence[QuestionSet], participant_ids: Collection[int] | None = None
+    question_sets: Sequence[QuestionSet],
+    participant_ids: Collection[int] | None = None,
+    *,
+    include_rehearsal: bool = True,
 ) -> dict[int, dict[str, Any]]:
     """``{set id: <results>}`` for several sets, still in two queries."""
     question_ids = [q.id for qs in question_sets for q in qs.questions]
     by_question: dict[int, list[AnswerRow]] = defaultdict(list)
-    for row in load_answer_rows(question_ids, participant_ids):
+    for row in load_answer_rows(question_ids, participant_ids, include_rehearsal=include_rehearsal):
         by_question[row.question_id].append(row)
     return {
         qs.id: results_of(qs, {q.id: by_question.get(q.id, []) for q in qs.questions})
@@ -460,6 +491,14 @@ def visible_comment_rows(
         AnswerRow.of(row, row.pseudonym, row.upvotes)  # visible, value not read
         for row in db.session.execute(_filtered(query, participant_ids))
     ]
+
+
+def rehearsal_participant_count(session_id: int) -> int:
+    """How many of the session's participants are rehearsal ones (simulated phones)."""
+    query = select(func.count(Participant.id)).where(
+        Participant.session_id == session_id, Participant.rehearsal.is_(True)
+    )
+    return db.session.scalar(query) or 0
 
 
 def _decode(stored: str | None) -> Any:

@@ -38,14 +38,25 @@ def _write(content: bytes, output: str | None) -> None:
     help="csv/json: add each answer's participant id and pseudonym (off: anonymised). "
     "Personal data: for the organiser only.",
 )
+@click.option(
+    "--include-rehearsal",
+    is_flag=True,
+    help="Count the rehearsal participants (simulated phones); left out by default.",
+)
 @with_appcontext
 def export(
-    code: str | None, fmt: str, output: str | None, programme_slug: str | None, identify: bool
+    code: str | None,
+    fmt: str,
+    output: str | None,
+    programme_slug: str | None,
+    identify: bool,
+    include_rehearsal: bool,
 ) -> None:
     """Export a session (by join CODE) or a whole programme (--programme SLUG)."""
     from ..extensions import db
     from ..models import Programme, Session
     from ..models.session import normalise_code
+    from ..services import reset as reset_service
     from . import exporters
 
     if bool(code) == bool(programme_slug):
@@ -67,7 +78,16 @@ def export(
             )
             if session is None:
                 raise click.ClickException(f"no session with code {code!r}")
-            content = exporters.export_session(session, fmt, identify=identify)
+            content = exporters.export_session(
+                session, fmt, identify=identify, include_rehearsal=include_rehearsal
+            )
+            reset_service.log_export(
+                session,
+                fmt,
+                identify=identify,
+                include_rehearsal=include_rehearsal,
+                by="workshop export",
+            )
     if identify:
         click.echo(
             "This export names the participant of each answer (id and pseudonym): personal "
@@ -99,6 +119,57 @@ def console_cookie(app, username: str = REHEARSAL_USERNAME) -> str:
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
+#: What a rehearsal imports beyond the server's own packages (pyproject.toml's dependencies):
+#: socketio.AsyncClient runs its websocket on aiohttp.
+REHEARSAL_IMPORTS = {"socketio": "python-socketio", "aiohttp": "aiohttp"}
+
+
+def missing_rehearsal_packages() -> list[str]:
+    """The packages a rehearsal needs that do not import here (none on ``pip install -e .``)."""
+    import importlib
+
+    missing = []
+    for module, package in REHEARSAL_IMPORTS.items():
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(package)
+    return missing
+
+
+class StatusFile:
+    """The progress of a rehearsal started from the rehearsal page, as a small JSON file that
+    the page polls (workshop/rehearsals/runner.py reads it): written whole, then renamed."""
+
+    def __init__(self, path: str | None, participants: int) -> None:
+        import os
+
+        self.path = Path(path) if path else None
+        self.data: dict = {
+            "state": "running",
+            "pid": os.getpid(),
+            "participants": participants,
+            "lines": [],
+            "answers": 0,
+            "upvotes": 0,
+            "refused": {},
+            "error": None,
+        }
+
+    def update(self, **values) -> None:
+        if self.path is None:
+            return
+        import json
+
+        self.data.update(values)
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(json.dumps(self.data, ensure_ascii=False))
+        partial.replace(self.path)
+
+    def line(self, text: str) -> None:
+        self.update(lines=[*self.data["lines"], text][-30:])
+
+
 @click.command("rehearse")
 @click.argument("code")
 @click.option("--participants", "-n", default=30, show_default=True, type=click.IntRange(1, 2000))
@@ -115,6 +186,11 @@ def console_cookie(app, username: str = REHEARSAL_USERNAME) -> str:
     show_default=True,
     help="Seconds the phones get per set before it is closed anyway.",
 )
+@click.option(
+    "--status-file",
+    hidden=True,
+    help="Write the progress as JSON there (the rehearsal page, which logs the start itself).",
+)
 @with_appcontext
 def rehearse(
     code: str,
@@ -123,12 +199,22 @@ def rehearse(
     answer_only: bool,
     seed: int | None,
     set_timeout: float,
+    status_file: str | None,
 ) -> None:
     """Drive N simulated phones (and the facilitator) against a running server.
 
     Run it beside the server's instance folder (same database and secret key): it signs the
-    console's login cookie with the app's secret.
+    console's login cookie and the phones' rehearsal ticket with the app's secret. The phones'
+    participants are marked as rehearsal ones: the summary and the exports leave them out
+    unless asked (docs/exports.md).
     """
+    missing = missing_rehearsal_packages()
+    if missing:
+        raise click.ClickException(
+            f"workshop rehearse needs {', '.join(missing)}, which is not installed here. "
+            "Install the workshop's dependencies again: pip install -e . "
+            "(or: pip install 'python-socketio[asyncio_client]' aiohttp)."
+        )
     import asyncio
     import time
 
@@ -137,24 +223,34 @@ def rehearse(
     from ..extensions import db
     from ..models import Session
     from ..models.session import normalise_code
+    from ..rehearsals import tickets
+    from ..services import reset as reset_service
     from ..services.errors import ServiceError
     from .rehearsal import rehearse as run
 
+    status = StatusFile(status_file, participants)
     session = db.session.scalar(select(Session).where(Session.code == normalise_code(code)))
     if session is None:
+        status.update(state="failed", error=f"no session with code {code!r}")
         raise click.ClickException(f"no session with code {code!r}")
     session_code, set_count = session.code, len(session.question_sets)
+    ticket = tickets.issue(session.id)
     cookie = None
     if not answer_only:
         try:
             cookie = console_cookie(current_app._get_current_object())
         except ServiceError as exc:
+            status.update(state="failed", error=exc.message)
             raise click.ClickException(exc.message) from None
+    if status_file is None:
+        reset_service.log_rehearsal(session, participants, by="workshop rehearse")
     db.session.remove()  # the server writes; do not hold a connection open meanwhile
     started = time.monotonic()
 
     def report(line: str) -> None:
-        click.echo(f"[{time.monotonic() - started:6.1f}s] {line}", err=True)
+        stamped = f"[{time.monotonic() - started:6.1f}s] {line}"
+        click.echo(stamped, err=True)
+        status.line(stamped)
 
     try:
         tally = asyncio.run(
@@ -167,13 +263,19 @@ def rehearse(
                 report=report,
                 seed=seed,
                 set_timeout=set_timeout,
+                ticket=ticket,
             )
         )
     except KeyboardInterrupt:
+        status.update(state="failed", error="interrupted")
         raise click.Abort() from None
     except (OSError, RuntimeError, TimeoutError, socketio.exceptions.ConnectionError) as exc:
+        status.update(state="failed", error=str(exc) or type(exc).__name__)
         raise click.ClickException(f"rehearsal failed: {exc}") from None
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(tally.errors.items())) or "none"
+    status.update(
+        state="done", answers=tally.answers, upvotes=tally.upvotes, refused=dict(tally.errors)
+    )
     click.echo(
         f"Rehearsal done: {participants} phones, {tally.answers} answers, "
         f"{tally.upvotes} upvotes, refused: {errors}."

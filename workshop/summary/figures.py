@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..labels import group_label, question_kind_label
-from ..models import Answer, Conclusion, Question, QuestionSet, Session
+from ..models import Answer, Conclusion, Participant, Question, QuestionSet, Session
 from ..services import results
 from ..services.conclusions import tally
 
@@ -36,26 +36,42 @@ MIN_GROUP_RESPONDENTS = 3
 FIGURE_KEYS = ("respondents", "options", "mean", "median", "distribution", "words")
 
 
-def set_results(qset: QuestionSet, participant_ids: Collection[int] | None = None) -> dict:
-    """``<results>`` of a set (docs/protocol.md), optionally for some participants only."""
-    return results.set_results(qset, participant_ids=participant_ids)
+def set_results(
+    qset: QuestionSet,
+    participant_ids: Collection[int] | None = None,
+    *,
+    include_rehearsal: bool = False,
+) -> dict:
+    """``<results>`` of a set (docs/protocol.md), optionally for some participants only;
+    without the rehearsal participants unless ``include_rehearsal``."""
+    return results.set_results(
+        qset, participant_ids=participant_ids, include_rehearsal=include_rehearsal
+    )
 
 
-def session_summary(session: Session) -> dict[str, Any]:
+def session_summary(session: Session, *, include_rehearsal: bool = False) -> dict[str, Any]:
     """Everything the summary shows, JSON-ready. Once the session's raw contributions are
-    purged, what was archived then (summary/archive.py), under the session's current header."""
+    purged, what was archived then (summary/archive.py), under the session's current header.
+
+    Rehearsal participants (the simulated phones of a rehearsal) are left out of every figure,
+    comment and upvote unless ``include_rehearsal``; ``rehearsal`` says how many there are and
+    whether they were counted (docs/exports.md)."""
     if session.archived_summary is not None:
         return {**session.archived_summary, "session": session_header(session)}
-    members = group_members(session)
-    conclusions = _conclusions(session)
+    members = group_members(session, include_rehearsal=include_rehearsal)
+    conclusions = _conclusions(session, include_rehearsal)
     return {
         "session": session_header(session),
+        "rehearsal": {
+            "participants": results.rehearsal_participant_count(session.id),
+            "included": include_rehearsal,
+        },
         "groups": [
             {"key": g.key, "label": group_label(g.key, g.label)} for g in session.stakeholder_groups
         ],
         "min_group_respondents": MIN_GROUP_RESPONDENTS,
         "sets": [
-            _set_summary(qset, members, conclusions.get(qset.id, []))
+            _set_summary(qset, members, conclusions.get(qset.id, []), include_rehearsal)
             for qset in session.question_sets
         ],
         "conclusions": conclusions.get(None, []),
@@ -97,11 +113,14 @@ def session_header(session: Session) -> dict[str, Any]:
 NO_GROUP = "none"
 
 
-def group_members(session: Session) -> dict[tuple[str, str], list[int]]:
+def group_members(
+    session: Session, *, include_rehearsal: bool = False
+) -> dict[tuple[str, str], list[int]]:
     """Participant ids of each stakeholder group of the session, by (group key, label shown: a
     default group's label translated, see :func:`~workshop.labels.group_label`); those
-    who chose no group last, under :data:`NO_GROUP`, when there are any."""
-    by_key = results.participant_ids_by_group(session.id)
+    who chose no group last, under :data:`NO_GROUP`, when there are any. Rehearsal
+    participants are left out unless ``include_rehearsal``."""
+    by_key = results.participant_ids_by_group(session.id, include_rehearsal=include_rehearsal)
     members = {
         (g.key, group_label(g.key, g.label)): by_key.get(g.key, [])
         for g in session.stakeholder_groups
@@ -116,9 +135,13 @@ def _set_summary(
     qset: QuestionSet,
     members: dict[tuple[str, str], list[int]],
     conclusions: list[dict[str, Any]],
+    include_rehearsal: bool = False,
 ) -> dict[str, Any]:
-    overall = set_results(qset)
-    per_group = {group: _by_question(set_results(qset, ids)) for group, ids in members.items()}
+    overall = set_results(qset, include_rehearsal=include_rehearsal)
+    per_group = {
+        group: _by_question(set_results(qset, ids, include_rehearsal=include_rehearsal))
+        for group, ids in members.items()
+    }
     results = _by_question(overall)
     return {
         "id": qset.id,
@@ -188,7 +211,9 @@ def group_figures(group_key: str, label: str, result: dict) -> dict[str, Any]:
     return {**entry, "suppressed": False, "results": figures_only(result)}
 
 
-def _conclusions(session: Session) -> dict[int | None, list[dict[str, Any]]]:
+def _conclusions(
+    session: Session, include_rehearsal: bool = False
+) -> dict[int | None, list[dict[str, Any]]]:
     rows = db.session.scalars(
         select(Conclusion)
         .where(Conclusion.session_id == session.id)
@@ -196,19 +221,27 @@ def _conclusions(session: Session) -> dict[int | None, list[dict[str, Any]]]:
     ).all()
     by_set: dict[int | None, list[dict[str, Any]]] = {}
     for row in rows:
-        by_set.setdefault(row.question_set_id, []).append(conclusion_data(row))
+        by_set.setdefault(row.question_set_id, []).append(
+            conclusion_data(row, include_rehearsal=include_rehearsal)
+        )
     return by_set
 
 
-def conclusion_data(conclusion: Conclusion) -> dict[str, Any]:
+def conclusion_data(conclusion: Conclusion, *, include_rehearsal: bool = True) -> dict[str, Any]:
+    """A conclusion with its linked questions and comments (a rehearsal participant's comment
+    only when ``include_rehearsal``) and its endorsement tally (everyone's: simulated phones do
+    not endorse)."""
     question_ids = [link.question_id for link in conclusion.links if link.question_id]
     answer_ids = [link.answer_id for link in conclusion.links if link.answer_id]
     questions = db.session.scalars(
         select(Question).where(Question.id.in_(question_ids)).order_by(Question.position)
     ).all()
-    answers = db.session.scalars(
-        select(Answer).where(Answer.id.in_(answer_ids)).order_by(Answer.id)
-    ).all()
+    query = select(Answer).where(Answer.id.in_(answer_ids)).order_by(Answer.id)
+    if not include_rehearsal:
+        query = query.join(Participant, Participant.id == Answer.participant_id).where(
+            Participant.rehearsal.is_(False)
+        )
+    answers = db.session.scalars(query).all()
     return {
         "id": conclusion.id,
         "question_set_id": conclusion.question_set_id,

@@ -106,11 +106,18 @@ class Phone:
     """One simulated participant."""
 
     def __init__(
-        self, index: int, base_url: str, code: str, rng: random.Random, tally: Tally
+        self,
+        index: int,
+        base_url: str,
+        code: str,
+        rng: random.Random,
+        tally: Tally,
+        ticket: str | None = None,
     ) -> None:
         self.index = index
         self.base_url = base_url
         self.code = code
+        self.ticket = ticket  # the rehearsal ticket: the server marks the participant
         self.rng = rng
         self.tally = tally
         self.sio = socketio.AsyncClient(reconnection=False)
@@ -127,9 +134,12 @@ class Phone:
 
     async def join(self) -> None:
         self.snapshot = asyncio.get_running_loop().create_future()
+        auth = {"code": self.code, "role": "participant"}
+        if self.ticket:
+            auth["rehearsal"] = self.ticket
         await self.sio.connect(
             self.base_url,
-            auth={"code": self.code, "role": "participant"},
+            auth=auth,
             transports=["websocket"],
             wait_timeout=15,
         )
@@ -260,13 +270,16 @@ async def rehearse(
     report: Report = print,
     seed: int | None = None,
     set_timeout: float = SET_TIMEOUT,
+    ticket: str | None = None,
 ) -> Tally:
     """Run a rehearsal; ``console_cookie`` None leaves facilitating to a human (answer-only):
-    the phones then answer whatever opens until ``set_count`` sets have been seen closed."""
+    the phones then answer whatever opens until ``set_count`` sets have been seen closed.
+    ``ticket`` (workshop/rehearsals/tickets.py) makes the server mark the phones' participants
+    as rehearsal ones (left out of the summary and exports)."""
     rng = random.Random(seed)  # noqa: S311  (simulated answers, not secrets)
     tally = Tally()
     phones = [
-        Phone(i, base_url, code, random.Random(rng.random()), tally)  # noqa: S311
+        Phone(i, base_url, code, random.Random(rng.random()), tally, ticket)  # noqa: S311
         for i in range(participants)
     ]
     console = Console(base_url, code, console_cookie) if console_cookie else None

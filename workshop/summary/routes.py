@@ -6,6 +6,9 @@
 ``/summary/<CODE>/conclusions/<id>``     edit one; ``…/delete`` (POST) removes it
 ``/summary/<CODE>/export.<fmt>``         md, docx, csv, json, html (``?identify=1`` for csv/json:
                                          organisers only, pseudonyms are personal data)
+
+The summary, its feed and the exports leave the rehearsal participants out unless
+``?include_rehearsal=1`` (docs/exports.md); every export is written to the activity log.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from ..extensions import db
 from ..models import Conclusion, Session
 from ..models.session import normalise_code
 from ..services import conclusions as conclusion_service
+from ..services import reset as reset_service
 from ..services.errors import ServiceError
 from ..services.validation import parse_id
 from . import exporters, figures
@@ -45,11 +49,20 @@ def _session_or_404(code: str) -> Session:
     return session
 
 
+def _include_rehearsal() -> bool:
+    return request.args.get("include_rehearsal") == "1"
+
+
+def _rehearsal_args() -> dict[str, int]:
+    """What the page's links carry on, so the feed and exports count what the page counts."""
+    return {"include_rehearsal": 1} if _include_rehearsal() else {}
+
+
 @bp.route("/<code>")
 @facilitator_required
 def summary(code: str):
     session = _session_or_404(code)
-    data = figures.session_summary(session)
+    data = figures.session_summary(session, include_rehearsal=_include_rehearsal())
     forms = {s["id"]: conclusion_form([s], prefix=f"set{s['id']}") for s in data["sets"]}
     session_form = conclusion_form(data["sets"], prefix="session")
     return render_template(
@@ -60,6 +73,7 @@ def summary(code: str):
         session_form=session_form,
         fingerprint=figures.fingerprint(data),
         editable=session.purged_at is None,  # purged: the archive is what remains
+        rehearsal_args=_rehearsal_args(),
     )
 
 
@@ -67,7 +81,7 @@ def summary(code: str):
 @facilitator_required
 def feed(code: str):
     session = _session_or_404(code)
-    data = figures.session_summary(session)
+    data = figures.session_summary(session, include_rehearsal=_include_rehearsal())
     html = render_template(
         "summary/_results.html", session=session, summary=data, editable=session.purged_at is None
     )
@@ -155,7 +169,13 @@ def export(code: str, fmt: str):
     identify = request.args.get("identify") == "1"
     if identify and not current_user.is_organiser:
         abort(403)  # pseudonyms are personal data: organisers only (docs/privacy.md)
-    content = exporters.export_session(session, fmt, identify=identify)
+    include_rehearsal = _include_rehearsal()
+    content = exporters.export_session(
+        session, fmt, identify=identify, include_rehearsal=include_rehearsal
+    )
+    reset_service.log_export(
+        session, fmt, identify=identify, include_rehearsal=include_rehearsal, by=current_user
+    )
     return _download(content, fmt, exporters.filename(session, fmt))
 
 

@@ -64,6 +64,7 @@ def connect(
     signed_tokens: tuple[str | None, ...] = (),
     can_facilitate: bool = False,
     locale: str | None = None,
+    rehearsal_for: int | None = None,
 ) -> Joined:
     """Accept a socket: find the session, check the role, find or create the participant (from
     the first valid of ``signed_tokens``), record the connection (a row, and the socket's
@@ -91,7 +92,11 @@ def connect(
             raise ServiceError(
                 "forbidden", _("La console est réservée aux animateurs et organisateurs.")
             )
-        found = _find_or_create(conn, session_id, signed_tokens) if role == "participant" else None
+        found = (
+            _find_or_create(conn, session_id, signed_tokens, rehearsal_for)
+            if role == "participant"
+            else None
+        )
         participant_id = found[0] if found else None
         presence.add(SocketState(sid, session_id, role, participant_id, locale))
         if found is not None:
@@ -103,10 +108,22 @@ def connect(
 
 
 def _find_or_create(
-    conn: Any, session_id: int, signed_tokens: tuple[str | None, ...]
+    conn: Any,
+    session_id: int,
+    signed_tokens: tuple[str | None, ...],
+    rehearsal_for: int | None = None,
 ) -> tuple[int, str, bool]:
     """``(participant id, token, created)`` of the first valid token; a token unknown here is
-    adopted (the page may have minted it), unless another session's participant holds it."""
+    adopted (the page may have minted it), unless another session's participant holds it.
+
+    ``rehearsal_for``: the session id of a checked rehearsal ticket (workshop/rehearsals/
+    tickets.py); a participant created then is a rehearsal one. A ticket of another session is
+    ``bad_payload``; a participant found by its token keeps what it was."""
+    if rehearsal_for is not None and rehearsal_for != session_id:
+        raise ServiceError(
+            "bad_payload", _("Ticket de répétition d'un autre atelier."), field="rehearsal"
+        )
+    rehearsal = rehearsal_for is not None
     now = datetime.now(UTC)
     for signed in signed_tokens:
         token = tokens.unsign(signed)
@@ -117,13 +134,21 @@ def _find_or_create(
             conn.execute(_TOUCH_PARTICIPANT, {"pid": row.id, "seen": now})
             return row.id, token, False
         if row is None:
-            return _new_participant(conn, session_id, token, now), token, True
+            return _new_participant(conn, session_id, token, now, rehearsal), token, True
     token = tokens.new_token()
-    return _new_participant(conn, session_id, token, now), token, True
+    return _new_participant(conn, session_id, token, now, rehearsal), token, True
 
 
-def _new_participant(conn: Any, session_id: int, token: str, now: datetime) -> int:
-    values = {"session_id": session_id, "token": token, "created_at": now, "last_seen_at": now}
+def _new_participant(
+    conn: Any, session_id: int, token: str, now: datetime, rehearsal: bool = False
+) -> int:
+    values = {
+        "session_id": session_id,
+        "token": token,
+        "created_at": now,
+        "last_seen_at": now,
+        "rehearsal": rehearsal,
+    }
     return conn.execute(_NEW_PARTICIPANT, values).scalar_one()
 
 

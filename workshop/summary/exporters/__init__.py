@@ -20,28 +20,32 @@ from . import data, markdown, tabular, word
 @dataclass(frozen=True)
 class Format:
     mimetype: str
-    render: Callable[[Session, bool], bytes]
+    #: ``render(session, identify, include_rehearsal)``
+    render: Callable[[Session, bool, bool], bytes]
 
 
-def _md(session: Session, identify: bool) -> bytes:
-    return markdown.session_report(figures.session_summary(session)).encode()
+def _md(session: Session, identify: bool, rehearsal: bool) -> bytes:
+    summary = figures.session_summary(session, include_rehearsal=rehearsal)
+    return markdown.session_report(summary).encode()
 
 
-def _docx(session: Session, identify: bool) -> bytes:
-    return word.session_report(figures.session_summary(session))
+def _docx(session: Session, identify: bool, rehearsal: bool) -> bytes:
+    return word.session_report(figures.session_summary(session, include_rehearsal=rehearsal))
 
 
-def _csv(session: Session, identify: bool) -> bytes:
+def _csv(session: Session, identify: bool, rehearsal: bool) -> bytes:
+    rows = tabular.answer_rows(session, identify=identify, include_rehearsal=rehearsal)
     # A BOM so that spreadsheet software opens the accents correctly.
-    return ("\ufeff" + tabular.to_csv(tabular.answer_rows(session, identify=identify))).encode()
+    return ("\ufeff" + tabular.to_csv(rows, identify=identify)).encode()
 
 
-def _json(session: Session, identify: bool) -> bytes:
-    return data.to_json(data.session_export(session, identify=identify)).encode()
+def _json(session: Session, identify: bool, rehearsal: bool) -> bytes:
+    export = data.session_export(session, identify=identify, include_rehearsal=rehearsal)
+    return data.to_json(export).encode()
 
 
-def _html(session: Session, identify: bool) -> bytes:
-    summary = figures.session_summary(session)
+def _html(session: Session, identify: bool, rehearsal: bool) -> bytes:
+    summary = figures.session_summary(session, include_rehearsal=rehearsal)
     return render_template("summary/export.html", summary=summary, session=session).encode()
 
 
@@ -58,9 +62,12 @@ FORMATS: dict[str, Format] = {
 PROGRAMME_FORMATS = ("md", "docx")
 
 
-def export_session(session: Session, fmt: str, *, identify: bool = False) -> bytes:
-    """The session exported in ``fmt``; ``identify`` adds pseudonyms to csv and json."""
-    return FORMATS[fmt].render(session, identify)
+def export_session(
+    session: Session, fmt: str, *, identify: bool = False, include_rehearsal: bool = False
+) -> bytes:
+    """The session exported in ``fmt``; ``identify`` adds pseudonyms to csv and json;
+    ``include_rehearsal`` counts the rehearsal participants (left out by default)."""
+    return FORMATS[fmt].render(session, identify, include_rehearsal)
 
 
 def filename(session: Session, fmt: str) -> str:

@@ -24,14 +24,18 @@ FORMAT = "workshop.session-export"
 VERSION = 1
 
 
-def session_export(session: Session, *, identify: bool = False) -> dict[str, Any]:
+def session_export(
+    session: Session, *, identify: bool = False, include_rehearsal: bool = False
+) -> dict[str, Any]:
+    """The JSON export; rehearsal participants left out unless ``include_rehearsal``
+    (``summary.rehearsal`` says how many there are and whether they count)."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": utcnow().isoformat(timespec="seconds"),
         "session": session_definition(session),
-        "summary": figures.session_summary(session),
-        "answers": raw_answers(session, identify=identify),
+        "summary": figures.session_summary(session, include_rehearsal=include_rehearsal),
+        "answers": raw_answers(session, identify=identify, include_rehearsal=include_rehearsal),
     }
 
 
@@ -70,9 +74,12 @@ def _session_file(session: Session) -> dict[str, Any]:
     return json.loads(json.dumps(session_data(session), default=str))
 
 
-def raw_answers(session: Session, *, identify: bool = False) -> list[dict[str, Any]]:
+def raw_answers(
+    session: Session, *, identify: bool = False, include_rehearsal: bool = False
+) -> list[dict[str, Any]]:
     rows = []
-    for answer, question, qset, participant, group in db.session.execute(answer_query(session)):
+    query = answer_query(session, include_rehearsal=include_rehearsal)
+    for answer, question, qset, participant, group in db.session.execute(query):
         row = {
             "set": qset.key,
             "question": question.key,

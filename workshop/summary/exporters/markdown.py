@@ -12,6 +12,7 @@ from .text import (
     Table,
     endorsement_line,
     group_line,
+    rehearsal_line,
     respondents_line,
     results_table,
 )
@@ -34,6 +35,9 @@ def table(t: Table) -> list[str]:
 
 def session_report(summary: dict[str, Any]) -> str:
     lines = _header(summary["session"])
+    rehearsal = rehearsal_line(summary)
+    if rehearsal:
+        lines += [f"*{escape(rehearsal)}*", ""]
     lines += _agenda(summary["session"])
     for qset in summary["sets"]:
         lines += _set(qset)

@@ -22,9 +22,10 @@ COLUMNS = ("set", "question", "kind", "answer", "comment", "group", "time")
 IDENTIFY_COLUMNS = ("participant_id", "pseudonym")
 
 
-def answer_query(session: Session):
-    """Every answer of the session with its question, set, participant and group."""
-    return (
+def answer_query(session: Session, *, include_rehearsal: bool = False):
+    """Every answer of the session with its question, set, participant and group (not the
+    rehearsal participants' unless ``include_rehearsal``)."""
+    query = (
         select(Answer, Question, QuestionSet, Participant, StakeholderGroup)
         .join(Question, Answer.question_id == Question.id)
         .join(QuestionSet, Question.question_set_id == QuestionSet.id)
@@ -33,6 +34,9 @@ def answer_query(session: Session):
         .where(QuestionSet.session_id == session.id)
         .order_by(QuestionSet.position, Question.position, Answer.id)
     )
+    if not include_rehearsal:
+        query = query.where(Participant.rehearsal.is_(False))
+    return query
 
 
 def readable(question: Question, value: Any, text: str | None) -> str:
@@ -61,10 +65,14 @@ def readable(question: Question, value: Any, text: str | None) -> str:
     return str(value)
 
 
-def answer_rows(session: Session, *, identify: bool = False) -> list[dict[str, Any]]:
-    """One dict per answer. Moderated (hidden) texts are left out."""
+def answer_rows(
+    session: Session, *, identify: bool = False, include_rehearsal: bool = False
+) -> list[dict[str, Any]]:
+    """One dict per answer. Moderated (hidden) texts are left out; so are the rehearsal
+    participants' answers unless ``include_rehearsal``."""
     rows = []
-    for answer, question, qset, participant, group in db.session.execute(answer_query(session)):
+    query = answer_query(session, include_rehearsal=include_rehearsal)
+    for answer, question, qset, participant, group in db.session.execute(query):
         text = None if answer.hidden else answer.text
         is_open = question.kind is QuestionKind.OPEN
         row = {

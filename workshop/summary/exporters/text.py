@@ -20,6 +20,18 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
 
 
+def rehearsal_line(summary: dict[str, Any]) -> str | None:
+    """« Répétition : N participants simulés… » when the session has rehearsal participants,
+    saying whether the figures count them (None without any)."""
+    rehearsal = summary.get("rehearsal") or {}
+    count = rehearsal.get("participants", 0)
+    if not count:
+        return None
+    if rehearsal.get("included"):
+        return _("Répétition : %(n)d participants simulés, comptés dans les chiffres.", n=count)
+    return _("Répétition : %(n)d participants simulés, laissés hors des chiffres.", n=count)
+
+
 def number(value: float | int | None) -> str:
     """A figure in the current language (fr 3,5; en 3.5), up to two decimals, no useless ,0."""
     if value is None:

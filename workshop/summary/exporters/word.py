@@ -16,6 +16,7 @@ from .text import (
     Table,
     endorsement_line,
     group_line,
+    rehearsal_line,
     respondents_line,
     results_table,
 )
@@ -62,6 +63,9 @@ def _percents(kind: str, results: dict[str, Any]) -> list[float] | None:
 def session_report(summary: dict[str, Any]) -> bytes:
     document = Document()
     _title_block(document, summary["session"])
+    rehearsal = rehearsal_line(summary)
+    if rehearsal:
+        document.add_paragraph().add_run(rehearsal).italic = True
     _agenda(document, summary["session"])
     for qset in summary["sets"]:
         _set(document, qset)
