@@ -54,7 +54,9 @@ def index():
             elif not problems:
                 flash(_("Aucun problème trouvé (rien n'a été chargé)."), "info")
     status = 400 if problems else 200
-    sessions = db.session.scalars(select(Session).order_by(Session.date, Session.title)).all()
+    sessions = db.session.scalars(
+        select(Session).where(Session.archived.is_(False)).order_by(Session.date, Session.title)
+    ).all()
     programmes = db.session.scalars(select(Programme).order_by(Programme.title)).all()
     return (
         render_template(
