@@ -11,9 +11,9 @@ from ..extensions import db
 from ..models import AgendaItem, Session, Speaker
 from ..services.authoring import agenda, speakers
 from ..services.errors import ServiceError
+from .common import bp, child_or_404, offset, session_or_404, show_error, status
 from .fields import choices
 from .forms import ActionForm, ItemForm, ReuseSpeakerForm, SpeakerForm
-from .routes import bp, child_or_404, offset, session_or_404, show_error, status
 
 
 def _back(session: Session, anchor: str):

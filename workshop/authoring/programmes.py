@@ -12,8 +12,8 @@ from ..extensions import db
 from ..models import Session, Theme
 from ..services.authoring import programmes
 from ..services.errors import ServiceError
+from .common import bp, offset, programme_or_404, show_error, status
 from .forms import ActionForm, ProgrammeForm, ThemeForm
-from .routes import bp, offset, programme_or_404, show_error, status
 
 
 def _fields(form: ProgrammeForm) -> programmes.ProgrammeFields:

@@ -11,9 +11,9 @@ from ..extensions import db
 from ..models import Question, QuestionSet, Session
 from ..services.authoring import questions
 from ..services.errors import ServiceError
+from .common import bp, child_or_404, offset, session_or_404, show_error, status
 from .fields import choices
 from .forms import ActionForm, MoveQuestionForm, QuestionForm, SetForm
-from .routes import bp, child_or_404, offset, session_or_404, show_error, status
 
 
 def _set_fields(form: SetForm) -> questions.SetFields:

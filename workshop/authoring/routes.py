@@ -1,66 +1,14 @@
-"""Authoring pages (see the package's docstring): the blueprint and what its pages share.
+"""Authoring pages (see the package's docstring).
 
-The pages live in ``sessions.py`` (sessions, copy, archive, delete), ``parts.py`` (speakers and
-agenda items), ``question_pages.py`` (sets, questions, previews) and ``programmes.py``; each
-route parses, checks access (organisers only) and calls one service function.
+The blueprint is in ``common.py``; the pages in ``sessions.py`` (sessions, copy, archive,
+delete), ``parts.py`` (speakers and agenda items), ``question_pages.py`` (sets, questions,
+previews) and ``programmes.py``. Each route parses, checks access (organisers only) and calls
+one service function.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from . import parts, programmes, question_pages, sessions
+from .common import bp
 
-from flask import Blueprint, abort, flash
-from flask_wtf import FlaskForm
-from sqlalchemy import select
-
-from ..extensions import db
-from ..models import Programme, Session
-from ..services.errors import ServiceError
-
-bp = Blueprint("authoring", __name__, url_prefix="/admin")
-
-
-def session_or_404(slug: str) -> Session:
-    session = db.session.scalar(select(Session).where(Session.slug == slug))
-    if session is None:
-        abort(404)
-    return session
-
-
-def programme_or_404(slug: str) -> Programme:
-    programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
-    if programme is None:
-        abort(404)
-    return programme
-
-
-def child_or_404(model: Any, ident: int, session: Session) -> Any:
-    """A row of ``model`` belonging to ``session`` (agenda item, speaker, question set)."""
-    row = db.session.get(model, ident)
-    if row is None or row.session_id != session.id:
-        abort(404)
-    return row
-
-
-def show_error(form: FlaskForm | None, exc: ServiceError) -> None:
-    """A service's refusal next to its field when the form has it, else as a message."""
-    name = exc.details.get("field")
-    field = getattr(form, str(name), None) if form is not None and name else None
-    if field is not None:
-        field.errors = [*field.errors, exc.message]
-    else:
-        flash(exc.message, "error")
-
-
-def status(form: FlaskForm) -> int:
-    return 400 if form.errors else 200
-
-
-def offset() -> int:
-    """« Monter » posts ``direction=up``, « Descendre » ``direction=down``."""
-    from flask import request
-
-    return -1 if request.form.get("direction") == "up" else 1
-
-
-from . import parts, programmes, question_pages, sessions  # noqa: E402, F401  (the pages)
+__all__ = ["bp", "parts", "programmes", "question_pages", "sessions"]

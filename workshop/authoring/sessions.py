@@ -12,9 +12,9 @@ from ..extensions import db
 from ..models import Programme, Session, Theme
 from ..services.authoring import sessions as service
 from ..services.errors import ServiceError
+from .common import bp, session_or_404, show_error, status
 from .fields import choices
 from .forms import ActionForm, CopyForm, DeleteForm, SessionForm
-from .routes import bp, session_or_404, show_error, status
 
 
 def _placement_choices(form: SessionForm) -> None:
