@@ -338,4 +338,43 @@ def purge(code: str | None, dry_run: bool, today) -> None:
             )
 
 
-COMMANDS: list[click.Command] = [export, rehearse, purge]
+@click.command("reset")
+@click.argument("code")
+@click.option("--yes", is_flag=True, help="Do it (without: say what would be deleted).")
+@with_appcontext
+def reset(code: str, yes: bool) -> None:
+    """Reset the live data of a session (by join CODE) after a rehearsal: delete its
+    participants, answers, comments, upvotes, endorsements and live connections; put its sets,
+    agenda, conclusions' votes and status back to before it started. Keeps its definition, its
+    join code and its conclusions' texts (docs/exports.md). Refused while a set is open."""
+    from ..extensions import db
+    from ..models import Session
+    from ..models.session import normalise_code
+    from ..services import reset as reset_service
+    from ..services.errors import ServiceError
+
+    session = db.session.scalar(select(Session).where(Session.code == normalise_code(code)))
+    if session is None:
+        raise click.ClickException(f"no session with code {code!r}")
+    counts = reset_service.describe(session)
+    what = (
+        f"{session.code} {session.slug}: {counts.participants} participant(s) "
+        f"({counts.rehearsal_participants} rehearsal), {counts.answers} answer(s)"
+    )
+    if not yes:
+        click.echo(
+            f"would reset {what}: participants, answers, comments, upvotes, endorsements and "
+            "live connections deleted; sets, agenda, conclusions' votes and status reset; the "
+            "definition, the join code and the conclusions' texts kept.\n"
+            "Nothing changed: run again with --yes to do it."
+        )
+        return
+    with current_app.test_request_context():  # messages in the default language
+        try:
+            reset_service.reset_session(session, by="workshop reset")
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from None
+    click.echo(f"reset {what} deleted; join code {session.code} unchanged.")
+
+
+COMMANDS: list[click.Command] = [export, rehearse, purge, reset]
