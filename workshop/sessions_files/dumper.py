@@ -37,7 +37,12 @@ def to_yaml(data: dict[str, Any]) -> str:
 
 def _compact(data: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
     """Leave out empty optional fields (they load back as their defaults)."""
-    return {k: v for k, v in data.items() if k in keep or v not in (None, "", [], False)}
+    return {k: v for k, v in data.items() if k in keep or not _empty(v)}
+
+
+def _empty(value: Any) -> bool:
+    """None, False, "" and []: not 0 (``0 == False``: a scale from 0 is kept)."""
+    return value is None or value is False or (isinstance(value, str | list) and not value)
 
 
 def dump_session(slug: str) -> str:
