@@ -210,3 +210,13 @@ def test_workshop_reset_of_an_unknown_code(app, runner):
     result = runner.invoke(args=["reset", "NOPE00", "--yes"])
     assert result.exit_code == 1
     assert "no session" in result.output
+
+
+def test_a_reset_disconnects_the_phones_of_the_session(app, session, organiser, sockets):
+    phone = sockets(session.code)
+    screen = sockets(session.code, "screen")
+    assert phone.is_connected()
+    reset.reset_session(session, by=organiser)
+    assert not phone.is_connected()  # its participant is gone: it reconnects as a new one
+    assert screen.is_connected()  # catches up through the revision
+    assert _count(Participant) == 0

@@ -1,0 +1,51 @@
+"""The rehearsal page (organisers only; how many phones) and ``workshop rehearse``'s message
+when a package it needs is missing."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from workshop.models import Activity
+
+
+def test_the_rehearsal_page_is_for_organisers_only(app, client, auth, facilitator, session):
+    auth.login()
+    assert client.get(f"/admin/sessions/{session.slug}/rehearsal").status_code == 403
+    assert client.post(f"/admin/sessions/{session.slug}/rehearsal").status_code == 403
+    assert client.get(f"/admin/sessions/{session.slug}/rehearsal.json").status_code == 403
+    auth.logout()
+    assert client.get(f"/admin/sessions/{session.slug}/rehearsal").status_code == 302
+
+
+def test_the_rehearsal_page(app, organiser_login, session):
+    page = organiser_login.get(f"/admin/sessions/{session.slug}/rehearsal")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Lancer la répétition" in html
+    assert f"/screen/{session.code}" in html
+    assert organiser_login.get(f"/admin/sessions/{session.slug}/rehearsal.json").get_json() == {
+        "state": "none",
+        "running": False,
+    }
+    assert organiser_login.get("/admin/sessions/nope/rehearsal").status_code == 404
+
+
+@pytest.mark.parametrize("participants", ["0", "201", "abc", ""])
+def test_the_number_of_phones_is_checked(app, organiser_login, session, participants):
+    response = organiser_login.post(
+        f"/admin/sessions/{session.slug}/rehearsal", data={"participants": participants}
+    )
+    assert response.status_code == 400
+    assert 'aria-describedby="participants-error"' in response.get_data(as_text=True)
+    assert Activity.query.filter_by(action="rehearsal.started").count() == 0
+
+
+def test_rehearse_says_what_is_missing(app, runner, session, monkeypatch):
+    monkeypatch.setitem(sys.modules, "aiohttp", None)  # as if not installed: import fails
+    result = runner.invoke(args=["rehearse", session.code, "-n", "2"])
+    assert result.exit_code == 1
+    assert "workshop rehearse needs aiohttp, which is not installed here" in result.output
+    assert "pip install -e ." in result.output
+    assert "Traceback" not in result.output
