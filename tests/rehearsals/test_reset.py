@@ -220,3 +220,16 @@ def test_a_reset_disconnects_the_phones_of_the_session(app, session, organiser, 
     assert not phone.is_connected()  # its participant is gone: it reconnects as a new one
     assert screen.is_connected()  # catches up through the revision
     assert _count(Participant) == 0
+
+
+def test_a_reset_pushes_fresh_counters_to_the_console(app, session, organiser_login, sockets):
+    app.config["RESULTS_PUSH_INTERVAL"] = 0  # pushed in the caller, no background task here
+    phone = sockets(session.code)
+    console = sockets(session.code, "console", flask_client=organiser_login)
+    assert console.is_connected()
+    assert phone.is_connected()
+    console.get_received()
+    reset.reset_session(session, by="test")
+    counters = [e["args"][0] for e in console.get_received() if e["name"] == "counters"]
+    assert counters
+    assert counters[-1]["phones"] == 0

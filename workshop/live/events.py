@@ -229,7 +229,9 @@ class DropMalformedTransportFrames:
 
 
 def on_connect(auth: Any = None) -> None:
-    """Any client connects with ``auth = {"code", "role", "token"?}``.
+    """Any client connects with ``auth = {"code", "role", "token"?, "rehearsal"?}``
+    (``rehearsal``: a simulated phone's ticket, checked here without a query; a participant
+    created then is a rehearsal one; an invalid ticket is ``bad_payload``).
 
     Joins ``session:<id>`` and the role's room (``phones:<id>`` + ``participant:<pid>``,
     ``screen:<id>`` or ``console:<id>``), then sends this socket its ``snapshot``. Refused with
