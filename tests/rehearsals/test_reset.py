@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -233,3 +234,24 @@ def test_a_reset_pushes_fresh_counters_to_the_console(app, session, organiser_lo
     counters = [e["args"][0] for e in console.get_received() if e["name"] == "counters"]
     assert counters
     assert counters[-1]["phones"] == 0
+
+
+def test_the_reset_page_refuses_while_a_rehearsal_runs(app, organiser_login, played):
+    from pathlib import Path
+
+    folder = Path(app.instance_path) / "rehearsals"
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = folder / f"session-{played.id}.lock"
+    lock.write_text(str(os.getpid()))  # a live process holds it
+    response = organiser_login.post(
+        f"/admin/sessions/{played.slug}/reset", data={"code": played.code}
+    )
+    assert response.status_code == 400
+    assert "Une répétition est en cours" in response.get_data(as_text=True)
+    assert _count(Participant) == 2
+    lock.write_text("999999999")  # its process is gone: a stale lock
+    response = organiser_login.post(
+        f"/admin/sessions/{played.slug}/reset", data={"code": played.code}
+    )
+    assert response.status_code == 302
+    assert not lock.exists()

@@ -115,3 +115,28 @@ def test_a_rehearsal_from_the_web_page(app, server, organiser):
     )
     counted = json.loads(browser.get(f"/summary/{code}.json?include_rehearsal=1"))
     assert counted["summary"]["sets"][0]["respondents"] == PHONES
+
+
+@pytest.mark.rehearsal
+@pytest.mark.timeout(120)
+def test_a_refused_phone_says_why(app, runner, tmp_path):
+    """A server with another secret key refuses the ticket: the command says so clearly."""
+    env = server_env(
+        WORKSHOP_INSTANCE_PATH=app.instance_path,
+        WORKSHOP_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+        WORKSHOP_SECRET_KEY="another secret key",
+    )
+    server = ServerProcess.start(env, tmp_path / "server.log")
+    try:
+        server.wait_until_up("/")
+        session = builders.gen_session()
+        code = session.code
+        db.session.remove()
+        result = runner.invoke(args=["rehearse", code, "-n", "2", "--url", server.base_url])
+    finally:
+        server.stop()
+    assert result.exit_code == 1
+    assert "the server refused the phone: bad_payload" in result.output
+    assert "Ticket de répétition invalide ou expiré." in result.output
+    assert "Traceback" not in result.output
+    assert Participant.query.count() == 0

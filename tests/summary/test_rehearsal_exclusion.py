@@ -54,7 +54,7 @@ def rehearsed(room):
 
 def test_summary_leaves_rehearsal_participants_out(rehearsed, request_ctx):
     qset = rehearsed.question_sets[0]
-    live = results.set_results(qset)  # what the projector and the console count
+    live = results.aggregated_set_results(qset)  # what the projector and the console get
     summary = figures.session_summary(rehearsed)
     counted = figures.session_summary(rehearsed, include_rehearsal=True)
 

@@ -75,6 +75,9 @@ def reset(slug: str):
     if form.validate_on_submit():
         if normalise_code(form.code.data or "") != session.code:
             form.code.errors = [*form.code.errors, _("Ce n'est pas le code de cet atelier.")]
+        elif runner.running(session.id):
+            message = _("Une répétition est en cours : attendez qu'elle finisse.")
+            form.code.errors = [*form.code.errors, message]
         else:
             try:
                 counts = reset_service.reset_session(session, by=current_user)

@@ -128,21 +128,21 @@ class Phone:
         self.comments: dict[int, dict[str, Any]] = {}  # others' comments, by answer id
         self.own_ids: set[int] = set()  # this phone's answers (from the acks)
         self.tasks: set[asyncio.Task] = set()
+        self.refusal: Any = None
         self.sio.on("snapshot", self._on_snapshot)
         self.sio.on("question_set", self._on_set)
         self.sio.on("comments", self._on_comments)
+        self.sio.on("connect_error", self._on_connect_error)
+
+    async def _on_connect_error(self, data: Any = None) -> None:
+        self.refusal = data
 
     async def join(self) -> None:
         self.snapshot = asyncio.get_running_loop().create_future()
         auth = {"code": self.code, "role": "participant"}
         if self.ticket:
             auth["rehearsal"] = self.ticket
-        await self.sio.connect(
-            self.base_url,
-            auth=auth,
-            transports=["websocket"],
-            wait_timeout=15,
-        )
+        await _connect(self.sio, "phone", lambda: self.refusal, self.base_url, auth=auth)
         snapshot = await asyncio.wait_for(self.snapshot, 15)
         groups = [g["key"] for g in snapshot.get("groups", [])]
         profile = {"pseudonym": None, "group": self.rng.choice(groups) if groups else None}
@@ -228,7 +228,12 @@ class Console:
         self.cookie = cookie
         self.sio = socketio.AsyncClient(reconnection=False)
         self.snapshot: asyncio.Future[dict] | None = None
+        self.refusal: Any = None
         self.sio.on("snapshot", self._on_snapshot)
+        self.sio.on("connect_error", self._on_connect_error)
+
+    async def _on_connect_error(self, data: Any = None) -> None:
+        self.refusal = data
 
     async def _on_snapshot(self, data: dict) -> None:
         if self.snapshot is not None and not self.snapshot.done():
@@ -236,12 +241,13 @@ class Console:
 
     async def join(self) -> list[dict]:
         self.snapshot = asyncio.get_running_loop().create_future()
-        await self.sio.connect(
+        await _connect(
+            self.sio,
+            "console",
+            lambda: self.refusal,
             self.base_url,
             auth={"code": self.code, "role": "console"},
             headers={"Cookie": self.cookie},
-            transports=["websocket"],
-            wait_timeout=15,
         )
         snapshot = await asyncio.wait_for(self.snapshot, 15)
         return snapshot["sets"]
@@ -255,6 +261,28 @@ class Console:
 
     async def leave(self) -> None:
         await self.sio.disconnect()
+
+
+async def _connect(
+    sio: socketio.AsyncClient,
+    who: str,
+    refusal: Callable[[], Any],
+    base_url: str,
+    **options: Any,
+) -> None:
+    """Connect over websocket; a refusal says the server's error code and message (a wrong
+    secret key shows as an invalid rehearsal ticket) instead of python-socketio's « One or more
+    namespaces failed to connect »."""
+    try:
+        await sio.connect(base_url, transports=["websocket"], wait_timeout=15, **options)
+    except socketio.exceptions.ConnectionError as exc:
+        data = refusal()
+        error = data.get("data") or data if isinstance(data, dict) else None
+        if isinstance(error, dict) and error.get("code"):
+            raise RuntimeError(
+                f"the server refused the {who}: {error['code']} ({error.get('message', '')})"
+            ) from None
+        raise RuntimeError(f"the {who} could not connect to {base_url}: {exc}") from None
 
 
 Report = Callable[[str], None]
