@@ -167,3 +167,11 @@ def endorse(participant, conclusion_id, choice, amendment, client_id) -> Endorse
             Endorsement.participant_id == participant.id,
         )
     )
+
+
+def assign(user, session) -> None:
+    """Assign the facilitator ``user`` to ``session`` (they may then drive it and see its
+    summary)."""
+    if user not in session.facilitators:
+        session.facilitators.append(user)
+        db.session.commit()

@@ -123,13 +123,15 @@ class ServerProcess:
 
 
 def create_facilitator(env: Mapping[str, str], username: str, password: str) -> None:
-    """``workshop create-user USERNAME --role facilitator --password-stdin``."""
+    """``workshop create-user USERNAME --role organiser --password-stdin``: the account that
+    drives these tests' consoles (an organiser drives every session; a facilitator only those
+    assigned to them, which the tests' sessions, loaded later, are not)."""
     run_cli(
         env,
         "create-user",
         username,
         "--role",
-        "facilitator",
+        "organiser",
         "--password-stdin",
         stdin=password + "\n",
     )

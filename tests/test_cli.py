@@ -34,7 +34,7 @@ def test_create_user_refuses_short_password_and_duplicates(runner):
         args=["create-user", "carl", "--role", "facilitator", "--password-stdin"], input="short\n"
     )
     assert result.exit_code == 1
-    assert "at least 8 characters" in result.output
+    assert "at least 10 characters" in result.output
     runner.invoke(
         args=["create-user", "carl", "--role", "facilitator", "--password-stdin"],
         input="long enough\n",

@@ -24,7 +24,7 @@ def test_login_good_password(csrf_app, client, facilitator):
         data={"username": "facilitator", "password": "correct horse", "csrf_token": token},
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/mes-ateliers"  # « Mes ateliers »
     assert "facilitator" in client.get("/").get_data(as_text=True)
 
 
@@ -59,7 +59,7 @@ def test_login_redirects_only_to_local_next(auth, client, facilitator):
         "/login?next=https://evil.example/",
         data={"username": "facilitator", "password": "correct horse"},
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/mes-ateliers"
     client.post("/logout")
     response = client.post(
         "/login?next=/p/x", data={"username": "facilitator", "password": "correct horse"}
@@ -117,6 +117,7 @@ def test_a_cookie_saved_before_logout_opens_nothing_after_it(app, client, auth, 
     from workshop.extensions import socketio
 
     session = builders.gen_session()
+    builders.assign(facilitator, session)
     auth.login()
     saved = _saved_cookies(client)
     assert client.get(f"/summary/{session.code}.json").status_code == 200

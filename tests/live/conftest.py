@@ -56,6 +56,7 @@ def sockets(app):
 @pytest.fixture
 def console(sockets, session, auth, client, facilitator):
     """A facilitator's console, connected (its snapshot consumed)."""
+    builders.assign(facilitator, session)
     auth.login()
     sock = sockets(session.code, "console", flask_client=client)
     assert sock.is_connected()

@@ -208,6 +208,7 @@ def test_projector_and_console_data_have_no_unread_keys(client, auth, facilitato
     screen = _data_block(
         client.get(f"/screen/{session.code}").get_data(as_text=True), "live-config"
     )
+    builders.assign(facilitator, session)
     auth.login()
     console = _data_block(client.get(f"/host/{session.code}").get_data(as_text=True), "live-config")
     for config in (screen, console):
@@ -410,6 +411,7 @@ def test_console_requires_login(client, session):
 
 
 def test_console_for_a_facilitator(client, auth, facilitator, session):
+    builders.assign(facilitator, session)
     assert auth.login().status_code == 302
     response = client.get(f"/host/{session.code}")
     assert response.status_code == 200
@@ -454,6 +456,7 @@ def test_is_local_only():
 def test_local_address_is_flagged_where_the_join_url_is_shown(
     client, auth, facilitator, session, app, path
 ):
+    builders.assign(facilitator, session)
     auth.login()
     url = path.format(code=session.code)
     warning = "Adresse locale : les téléphones ne pourront pas ouvrir ce lien."

@@ -23,6 +23,7 @@ from workshop.services import conclusions as conclusion_service
     ],
 )
 def test_download(client, auth, facilitator, room, fmt, mimetype):
+    builders.assign(facilitator, room)
     auth.login()
     response = client.get(f"/summary/{room.code}/export.{fmt}")
     assert response.status_code == 200
@@ -47,6 +48,7 @@ def test_download_unknown_format_and_identify(client, auth, organiser, room):
 def test_identified_exports_are_for_organisers_only(client, auth, facilitator, room):
     """Pseudonyms are personal data (docs/privacy.md): a facilitator gets the anonymised
     exports, and neither the link nor the file with pseudonyms."""
+    builders.assign(facilitator, room)
     auth.login()
     for fmt in ("csv", "json"):
         assert client.get(f"/summary/{room.code}/export.{fmt}").status_code == 200

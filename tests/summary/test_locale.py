@@ -94,6 +94,7 @@ def test_cli_export_stays_french(runner, room):
 
 
 def test_summary_page_in_english(client, auth, facilitator, room):
+    builders.assign(facilitator, room)
     auth.login()
     html = client.get(f"/summary/{room.code}", headers={"Accept-Language": "en"}).get_data(
         as_text=True
@@ -110,6 +111,7 @@ def test_summary_page_in_english(client, auth, facilitator, room):
 
 
 def test_summary_page_strings_in_french(client, auth, facilitator, room):
+    builders.assign(facilitator, room)
     auth.login()
     html = client.get(f"/summary/{room.code}").get_data(as_text=True)
     block = html.split('<script type="application/json" id="i18n">', 1)[1].split("</script>")[0]
@@ -129,6 +131,7 @@ def test_conclusion_block_in_english(client, auth, facilitator, room):
         room, text="Confiance.", question_set_id=qset.id, answer_ids=[comment.id]
     )
     builders.put_to_room(conclusion)
+    builders.assign(facilitator, room)
     auth.login()
     english = client.get(f"/summary/{room.code}", headers={"Accept-Language": "en"})
     html = english.get_data(as_text=True)

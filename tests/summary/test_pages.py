@@ -6,11 +6,13 @@ import re
 
 import pytest
 
+from tests import builders
 from workshop.models import Conclusion, ConclusionLink
 
 
 @pytest.fixture
-def code(room):
+def code(room, facilitator):
+    builders.assign(facilitator, room)  # facilitators see the summaries of their sessions
     return room.code
 
 

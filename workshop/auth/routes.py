@@ -10,24 +10,51 @@ from flask_login import current_user, login_user, logout_user
 
 from .. import limits
 from ..services import accounts
+from .access import Refused, render_refused
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
+bp.app_errorhandler(Refused)(render_refused)
+
+#: Pages a user whose password is temporary may still open (the rest redirects to the first).
+_WHILE_PASSWORD_TEMPORARY = {"accounts.change_password", "auth.logout", "static"}
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, default: str | None = None) -> str:
     """Only local paths: never redirect a login to another site."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
-    return url_for("programme.index")
+    return default or url_for("programme.index")
+
+
+def home_url() -> str:
+    """Where a logged-in organiser or facilitator lands: « Mes ateliers »."""
+    return url_for("accounts.my_sessions")
+
+
+@bp.before_app_request
+def _ask_for_a_new_password():
+    """After a login with a temporary password, every page leads to the change of password
+    until it is done."""
+    if request.endpoint in _WHILE_PASSWORD_TEMPORARY or request.endpoint is None:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("accounts.change_password", next=request.full_path.rstrip("?")))
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(_safe_next(request.args.get("next"), home_url()))
     form = LoginForm()
     if form.validate_on_submit():
         # Wrong logins are counted per account and per address (workshop/limits.py); past a
@@ -46,7 +73,11 @@ def login():
             flash(_("Nom d'utilisateur ou mot de passe incorrect."), "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
-        return redirect(_safe_next(request.args.get("next")))
+        target = _safe_next(request.args.get("next"), home_url())
+        if user.must_change_password:
+            flash(_("Votre mot de passe est temporaire : choisissez-en un nouveau."), "info")
+            return redirect(url_for("accounts.change_password", next=target))
+        return redirect(target)
     status = 400 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
 

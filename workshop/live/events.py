@@ -27,8 +27,9 @@ from flask_socketio import ConnectionRefusedError, emit, join_room
 
 from .. import limits
 from ..extensions import db, socketio
+from ..models import User
 from ..rehearsals import tickets as rehearsal_tickets
-from ..services import conclusions, live, privacy
+from ..services import accounts, conclusions, live, privacy
 from ..services.errors import ServiceError
 from ..services.live import SocketState
 from ..services.validation import (
@@ -249,6 +250,7 @@ def on_connect(auth: Any = None) -> None:
             sid=sid,
             signed_tokens=(payload.get("token"), request.cookies.get(live.tokens.COOKIE_NAME)),
             can_facilitate=payload["role"] == CONSOLE and _can_facilitate(),
+            **(_console_account() if payload["role"] == CONSOLE else {}),
             rehearsal_for=rehearsal_tickets.session_of(payload.get("rehearsal")),
             # The selector itself, not get_locale(): that one is cached on ``g``, which a
             # request context shares with an app context already pushed (the tests').
@@ -292,8 +294,32 @@ def _refuse_past_the_join_limit() -> None:
         raise ServiceError("rate_limited", limits.too_many_codes(wait))
 
 
-def _can_facilitate() -> bool:
-    return bool(current_user.is_authenticated and current_user.can_facilitate)
+def _can_facilitate() -> bool | Callable[[int], bool]:
+    """Whether the logged-in account may open a console: False; True for an organiser; for a
+    facilitator, the check of their assignment to the session (``live.connect`` calls it with
+    the session's id once found: consoles only, never a phone)."""
+    if not (current_user.is_authenticated and current_user.can_facilitate):
+        return False
+    if current_user.must_change_password:
+        return False
+    if current_user.is_organiser:
+        return True
+    user_id = current_user.id
+    return lambda session_id: accounts.is_assigned(user_id, session_id)
+
+
+def _console_account() -> dict[str, Any]:
+    """The console's account, for its :class:`SocketState` (the activity log names it)."""
+    if not current_user.is_authenticated:
+        return {}
+    return {"user_id": current_user.id, "username": current_user.username}
+
+
+def _by(state: SocketState) -> User | str | None:
+    """Who a console's action is by, for the activity log."""
+    if state.user_id is None:
+        return state.username or None
+    return db.session.get(User, state.user_id) or state.username
 
 
 def _join_rooms(joined: live.Joined) -> None:
@@ -394,35 +420,37 @@ def on_profile(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
 def on_agenda_goto(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console starts the agenda item at ``position``. Ack ``{"agenda"}``; broadcasts
     ``agenda`` to ``session:<id>``."""
-    return {"agenda": live.agenda_goto(state.session_id, payload["position"])}
+    return {"agenda": live.agenda_goto(state.session_id, payload["position"], by=_by(state))}
 
 
 @live_event("agenda_next", (CONSOLE,), AGENDA_NEXT)
 def on_agenda_next(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console moves to the next agenda item (after the last: the session ends). Ack
     ``{"agenda"}``; broadcasts ``agenda`` to ``session:<id>``."""
-    return {"agenda": live.agenda_next(state.session_id)}
+    return {"agenda": live.agenda_next(state.session_id, by=_by(state))}
 
 
 @live_event("set_open", (CONSOLE,), SET_ID)
 def on_set_open(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console opens a set on the phones (another open set closes). Ack ``{"set"}``;
     broadcasts ``question_set`` (each set that changed) to ``session:<id>``."""
-    return {"set": live.open_set(state.session_id, payload["set_id"])}
+    return {"set": live.open_set(state.session_id, payload["set_id"], by=_by(state))}
 
 
 @live_event("set_close", (CONSOLE,), SET_ID)
 def on_set_close(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console closes a set. Ack ``{"set"}``; broadcasts ``question_set`` to
     ``session:<id>``."""
-    return {"set": live.close_set(state.session_id, payload["set_id"])}
+    return {"set": live.close_set(state.session_id, payload["set_id"], by=_by(state))}
 
 
 @live_event("set_reveal", (CONSOLE,), SET_REVEAL)
 def on_set_reveal(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console shows or hides a set's results on the projector. Ack ``{"set"}``; broadcasts
     ``question_set`` to ``session:<id>`` and, when shown, ``results`` to the screen at once."""
-    set_view = live.reveal_set(state.session_id, payload["set_id"], payload["revealed"])
+    set_view = live.reveal_set(
+        state.session_id, payload["set_id"], payload["revealed"], by=_by(state)
+    )
     return {"set": set_view}
 
 
@@ -445,7 +473,9 @@ def on_set_focus(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console shows one question of a set on the projector (``question_id``), or the whole
     set (``null``). Ack ``{"set"}``; broadcasts ``question_set`` to ``session:<id>`` when the
     focus changed."""
-    set_view = live.focus_set(state.session_id, payload["set_id"], payload["question_id"])
+    set_view = live.focus_set(
+        state.session_id, payload["set_id"], payload["question_id"], by=_by(state)
+    )
     return {"set": set_view}
 
 
@@ -476,7 +506,7 @@ def on_endorse(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
 def on_conclusion_put(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console puts a conclusion to the room (another open vote closes). Ack
     ``{"conclusion"}`` (with tally); broadcasts ``conclusion`` (each one that changed)."""
-    conclusion = conclusions.put_to_room(state.session_id, payload["conclusion_id"])
+    conclusion = conclusions.put_to_room(state.session_id, payload["conclusion_id"], by=_by(state))
     return {"conclusion": conclusion}
 
 
@@ -484,7 +514,7 @@ def on_conclusion_put(state: SocketState, payload: dict[str, Any]) -> dict[str, 
 def on_conclusion_close(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console closes the vote on a conclusion. Ack ``{"conclusion"}``; broadcasts
     ``conclusion``."""
-    conclusion = conclusions.close_vote(state.session_id, payload["conclusion_id"])
+    conclusion = conclusions.close_vote(state.session_id, payload["conclusion_id"], by=_by(state))
     return {"conclusion": conclusion}
 
 
@@ -492,5 +522,7 @@ def on_conclusion_close(state: SocketState, payload: dict[str, Any]) -> dict[str
 def on_conclusion_reveal(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """The console shows or hides a conclusion's tally on the projector (showing one hides the
     others). Ack ``{"conclusion"}``; broadcasts ``conclusion`` (each one that changed)."""
-    conclusion = conclusions.reveal(state.session_id, payload["conclusion_id"], payload["revealed"])
+    conclusion = conclusions.reveal(
+        state.session_id, payload["conclusion_id"], payload["revealed"], by=_by(state)
+    )
     return {"conclusion": conclusion}

@@ -42,10 +42,11 @@ from ..models import (
     Question,
     QuestionSet,
     Session,
+    User,
 )
 from ..models._types import utcnow
 from ..models.enums import EndorsementChoice, VoteState
-from . import runtime_state
+from . import activity, runtime_state
 from .broadcast import console_room, emit, participant_room, phones_room, screen_room
 from .errors import ServiceError
 from .unit import after_commit, transaction
@@ -320,9 +321,18 @@ def _comments_for(session: Session, qset: QuestionSet | None, ids: set[int]) -> 
 
 
 # --- the room's vote (console) ------------------------------------------------------------------
+#
+# ``by``: the console's account, named by the activity log's line (written only on a change).
 
 
-def put_to_room(session_id: int, conclusion_id: Any) -> dict[str, Any]:
+def _log(action: str, conclusion: Conclusion, by: User | str | None) -> None:
+    session = db.session.get(Session, conclusion.session_id)
+    activity.record(action, by=by, session=session, detail=f"#{conclusion.id}")
+
+
+def put_to_room(
+    session_id: int, conclusion_id: Any, *, by: User | str | None = None
+) -> dict[str, Any]:
     """Open the vote on a conclusion; any other open vote of the session closes. Existing
     endorsements are kept (a conclusion put to the room again continues its vote). Returns
     the console's view; each conclusion that changed is published."""
@@ -330,26 +340,33 @@ def put_to_room(session_id: int, conclusion_id: Any) -> dict[str, Any]:
         conclusion = conclusion_of_session(session_id, conclusion_id)
         for other in _others(conclusion, Conclusion.vote_state == VoteState.OPEN):
             other.vote_state = VoteState.CLOSED
+            _log("conclusion.closed", other, by)
             after_commit(publish_conclusion, other)
         if conclusion.vote_state is not VoteState.OPEN:
             conclusion.put_at = datetime.now(UTC)
             conclusion.vote_state = VoteState.OPEN
+            _log("conclusion.put", conclusion, by)
             after_commit(publish_conclusion, conclusion)
     return conclusion_view(conclusion, tally="console")
 
 
-def close_vote(session_id: int, conclusion_id: Any) -> dict[str, Any]:
+def close_vote(
+    session_id: int, conclusion_id: Any, *, by: User | str | None = None
+) -> dict[str, Any]:
     """Close the vote: further endorsements are refused (``vote_not_open``). A vote not open
     is left as it is."""
     with transaction():
         conclusion = conclusion_of_session(session_id, conclusion_id)
         if conclusion.vote_state is VoteState.OPEN:
             conclusion.vote_state = VoteState.CLOSED
+            _log("conclusion.closed", conclusion, by)
             after_commit(publish_conclusion, conclusion)
     return conclusion_view(conclusion, tally="console")
 
 
-def reveal(session_id: int, conclusion_id: Any, revealed: bool = True) -> dict[str, Any]:
+def reveal(
+    session_id: int, conclusion_id: Any, revealed: bool = True, *, by: User | str | None = None
+) -> dict[str, Any]:
     """Show (or hide) a conclusion's tally on the projector; showing one hides the others (the
     projector shows one conclusion at a time)."""
     with transaction():
@@ -357,9 +374,11 @@ def reveal(session_id: int, conclusion_id: Any, revealed: bool = True) -> dict[s
         if revealed:
             for other in _others(conclusion, Conclusion.revealed.is_(True)):
                 other.revealed = False
+                _log("conclusion.hidden", other, by)
                 after_commit(publish_conclusion, other)
         if conclusion.revealed != revealed:
             conclusion.revealed = revealed
+            _log("conclusion.revealed" if revealed else "conclusion.hidden", conclusion, by)
             after_commit(publish_conclusion, conclusion)
     return conclusion_view(conclusion, tally="console")
 

@@ -60,6 +60,9 @@ class SocketState:
     locale: str | None = None
     #: ``[window start, events in it]`` for the socket's rate limit (the list itself changes).
     rate: list[float] = field(default_factory=lambda: [time.monotonic(), 0])
+    #: A console's account (the activity log names it for the console's actions).
+    user_id: int | None = None
+    username: str = ""
 
 
 @dataclass(eq=False)

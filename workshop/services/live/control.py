@@ -2,6 +2,8 @@
 
 Each function is one unit of work (services/unit.py): it validates, writes, commits once, and
 queues its broadcasts for after the commit; an unchanged state is neither written nor broadcast.
+``by`` (the console's account) is who the activity log names for a change (services/activity.py):
+a line is written, in the same transaction, only when something changed.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Question, QuestionSet, Session
+from ...models import Question, QuestionSet, Session, User
 from ...models.enums import SessionStatus, SetState
+from .. import activity
 from ..broadcast import emit, session_room
 from ..errors import ServiceError
 from ..unit import after_commit, transaction
@@ -41,18 +44,21 @@ def _publish_set(question_set: QuestionSet) -> None:
 # --- agenda -------------------------------------------------------------------------------------
 
 
-def agenda_goto(session_id: int, position: int) -> dict[str, Any]:
+Actor = User | str | None
+
+
+def agenda_goto(session_id: int, position: int, *, by: Actor = None) -> dict[str, Any]:
     """Make the item at ``position`` the current one: the previous item ends, this one starts
     (again) now, the session is live. Going to the current item changes nothing."""
     with transaction():
         session = _session(session_id)
         if not any(item.position == position for item in session.agenda):
             raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
-        _move_to(session, position)
+        _move_to(session, position, by)
     return agenda_view(session)
 
 
-def agenda_next(session_id: int) -> dict[str, Any]:
+def agenda_next(session_id: int, *, by: Actor = None) -> dict[str, Any]:
     """Start the next item (the first when none is under way). After the last item, the
     session ends: the last item ends, ``current`` becomes null, the status ``ended``."""
     with transaction():
@@ -62,11 +68,11 @@ def agenda_next(session_id: int) -> dict[str, Any]:
             raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
         current = session.current_position
         following = [p for p in positions if current is None or p > current]
-        _move_to(session, following[0] if following else None)
+        _move_to(session, following[0] if following else None, by)
     return agenda_view(session)
 
 
-def _move_to(session: Session, position: int | None) -> None:
+def _move_to(session: Session, position: int | None, by: Actor = None) -> None:
     """Set the current item (None: the end) and queue the ``agenda`` broadcast, unless it is
     the current one already."""
     if position is not None and position == session.current_position:
@@ -80,7 +86,20 @@ def _move_to(session: Session, position: int | None) -> None:
             item.started_at, item.ended_at = now, None
     session.current_position = position
     session.status = SessionStatus.LIVE if position is not None else SessionStatus.ENDED
+    current = session.current_item
+    if current is None:
+        activity.record("agenda.ended", by=by, session=session)
+    else:
+        activity.record("agenda.moved", by=by, session=session, detail=_item_detail(current))
     after_commit(_publish_agenda, session)
+
+
+def _item_detail(item: Any) -> str:
+    return f"{item.position + 1}. {item.title}"
+
+
+def _set_detail(question_set: QuestionSet) -> str:
+    return question_set.title
 
 
 # --- question sets ------------------------------------------------------------------------------
@@ -93,7 +112,7 @@ def _set(session_id: int, set_id: int) -> QuestionSet:
     return question_set
 
 
-def open_set(session_id: int, set_id: int) -> dict[str, Any]:
+def open_set(session_id: int, set_id: int, *, by: Actor = None) -> dict[str, Any]:
     """Open a set on the phones; any other open set of the session closes. The session is
     live; the set's projector focus is cleared (the whole set is shown)."""
     with transaction():
@@ -108,12 +127,19 @@ def open_set(session_id: int, set_id: int) -> dict[str, Any]:
         ).all()
         for other in others:
             other.state, other.closed_at = SetState.CLOSED, now
+            activity.record("set.closed", by=by, session=other.session, detail=_set_detail(other))
             after_commit(_publish_set, other)
         reopened = question_set.state is not SetState.OPEN
         refocused = question_set.focus_question_id is not None
         if reopened:
             question_set.state, question_set.opened_at = SetState.OPEN, now
             question_set.closed_at = None
+            activity.record(
+                "set.opened",
+                by=by,
+                session=question_set.session,
+                detail=_set_detail(question_set),
+            )
         if refocused:
             question_set.focus_question_id = None  # opened: the projector shows the whole set
         if reopened or refocused:
@@ -125,19 +151,29 @@ def open_set(session_id: int, set_id: int) -> dict[str, Any]:
 
 
 def _change_set(
-    session_id: int, set_id: int, apply: Callable[[QuestionSet], bool]
+    session_id: int,
+    set_id: int,
+    apply: Callable[[QuestionSet], bool],
+    *,
+    action: str,
+    by: Actor = None,
+    detail: Callable[[QuestionSet], str] = _set_detail,
 ) -> tuple[dict[str, Any], bool]:
     """Apply ``apply`` (validate, change; True when something changed) to a set of the session
-    in one unit of work, broadcasting the set's new state if it changed. (view, changed)."""
+    in one unit of work, broadcasting the set's new state and logging ``action`` if it changed.
+    (view, changed)."""
     with transaction():
         question_set = _set(session_id, set_id)
         changed = apply(question_set)
         if changed:
+            activity.record(
+                action, by=by, session=question_set.session, detail=detail(question_set)
+            )
             after_commit(_publish_set, question_set)
     return set_view(question_set), changed
 
 
-def close_set(session_id: int, set_id: int) -> dict[str, Any]:
+def close_set(session_id: int, set_id: int, *, by: Actor = None) -> dict[str, Any]:
     """Close an open set (answers refused from now on); a set not open is left as it is."""
 
     def close(question_set: QuestionSet) -> bool:
@@ -146,10 +182,10 @@ def close_set(session_id: int, set_id: int) -> dict[str, Any]:
         question_set.state, question_set.closed_at = SetState.CLOSED, datetime.now(UTC)
         return True
 
-    return _change_set(session_id, set_id, close)[0]
+    return _change_set(session_id, set_id, close, action="set.closed", by=by)[0]
 
 
-def reveal_set(session_id: int, set_id: int, revealed: bool) -> dict[str, Any]:
+def reveal_set(session_id: int, set_id: int, revealed: bool, *, by: Actor = None) -> dict[str, Any]:
     """Show (or hide) a set's results on the projector; when shown, its results are pushed to
     the screen at once."""
 
@@ -160,13 +196,16 @@ def reveal_set(session_id: int, set_id: int, revealed: bool) -> dict[str, Any]:
         return True
 
     with transaction():  # one unit with _change_set's: the set's state, then its results
-        view, changed = _change_set(session_id, set_id, reveal)
+        action = "set.revealed" if revealed else "set.hidden"
+        view, changed = _change_set(session_id, set_id, reveal, action=action, by=by)
         if changed and revealed:
             after_commit(push_now, session_id, [set_id])
     return view
 
 
-def focus_set(session_id: int, set_id: int, question_id: int | None) -> dict[str, Any]:
+def focus_set(
+    session_id: int, set_id: int, question_id: int | None, *, by: Actor = None
+) -> dict[str, Any]:
     """Show one question of a set on the projector (``None``: the whole set). The question must
     be one of the set's (``unknown_question``). An unchanged focus is not broadcast."""
 
@@ -180,4 +219,10 @@ def focus_set(session_id: int, set_id: int, question_id: int | None) -> dict[str
         question_set.focus_question_id = question_id
         return True
 
-    return _change_set(session_id, set_id, focus)[0]
+    def described(question_set: QuestionSet) -> str:
+        if question_id is None:
+            return f"{question_set.title} · *"
+        question = db.session.get(Question, question_id)
+        return f"{question_set.title} · Q{question.position + 1 if question else question_id}"
+
+    return _change_set(session_id, set_id, focus, action="set.focused", by=by, detail=described)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -62,8 +63,10 @@ def connect(
     *,
     sid: str,
     signed_tokens: tuple[str | None, ...] = (),
-    can_facilitate: bool = False,
+    can_facilitate: bool | Callable[[int], bool] = False,
     locale: str | None = None,
+    user_id: int | None = None,
+    username: str = "",
     rehearsal_for: int | None = None,
 ) -> Joined:
     """Accept a socket: find the session, check the role, find or create the participant (from
@@ -74,7 +77,11 @@ def connect(
     This runs for every phone that (re)connects — thousands within a minute in a big room — so
     it runs prepared statements on the session's connection (no ORM objects): one to find the
     session (with its revision, for the snapshot), one or two for the participant, one for the
-    connection row."""
+    connection row.
+
+    ``can_facilitate`` (a console): a bool, or a check called with the session's id once found
+    (the facilitator's assignment: one more query, for consoles only). ``user_id``/``username``:
+    the console's account, kept in its :class:`SocketState` for the activity log."""
     if role not in ROLES:
         raise ServiceError("bad_payload", _("Rôle inconnu."), field="role")
     with transaction():
@@ -92,13 +99,25 @@ def connect(
             raise ServiceError(
                 "forbidden", _("La console est réservée aux animateurs et organisateurs.")
             )
+        if role == "console" and callable(can_facilitate) and not can_facilitate(session_id):
+            raise ServiceError(
+                "not_assigned",
+                _(
+                    "Cet atelier ne vous est pas attribué : demandez à un organisateur de vous"
+                    " l'attribuer."
+                ),
+            )
         found = (
             _find_or_create(conn, session_id, signed_tokens, rehearsal_for)
             if role == "participant"
             else None
         )
         participant_id = found[0] if found else None
-        presence.add(SocketState(sid, session_id, role, participant_id, locale))
+        presence.add(
+            SocketState(
+                sid, session_id, role, participant_id, locale, user_id=user_id, username=username
+            )
+        )
         if found is not None:
             after_commit(runtime_state.current().results.mark, session_id)
     if found is not None:
