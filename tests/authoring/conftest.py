@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.live.conftest import console, push_at_once, session, sockets  # noqa: F401
 from tests.sessions_files.helpers import SEED_FILES
 from workshop.sessions_files import load_paths
 

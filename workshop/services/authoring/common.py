@@ -20,6 +20,7 @@ from ..unit import after_commit
 
 def slugify(text: str, maximum: int = rules.MAX_SLUG) -> str:
     """``"Qu’est-ce que le partenariat ?"`` → ``"qu-est-ce-que-le-partenariat"``."""
+    text = re.sub(r"[’‘ʼ`´]", "-", text)  # a typographic apostrophe separates words
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:maximum].rstrip("-") or "x"
