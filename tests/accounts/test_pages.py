@@ -341,3 +341,13 @@ def test_logs_are_for_organisers(client, login, facilitator):
     login("facilitator")
     assert client.get(f"/admin/sessions/{session.slug}/activity").status_code == 403
     assert client.get(f"/admin/accounts/{facilitator.id}").status_code == 403
+
+
+def test_the_user_loader_refuses_an_inactive_account(app, facilitator):
+    from workshop.extensions import login_manager
+
+    cookie_id = facilitator.get_id()
+    assert login_manager._user_callback(cookie_id) is facilitator
+    facilitator.active = False  # even without the version bump of a deactivation
+    db.session.commit()
+    assert login_manager._user_callback(cookie_id) is None

@@ -9,12 +9,30 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from .. import limits
+from ..extensions import login_manager
+from ..models.user import load_user
 from ..services import accounts
 from .access import Refused, render_refused
 from .forms import LoginForm
 
 bp = Blueprint("auth", __name__)
 bp.app_errorhandler(Refused)(render_refused)
+
+
+def load_active_user(user_id: str):
+    """Flask-Login's loader: the account a cookie names (models/user.py ``load_user``: its
+    version must be the account's), and only while it is active — a deactivated account's
+    cookies open nothing, even one saved before its deactivation."""
+    user = load_user(user_id)
+    if user is None or not user.active:
+        return None
+    return user
+
+
+@bp.record_once
+def _use_the_active_user_loader(state) -> None:
+    login_manager.user_loader(load_active_user)  # replaces the factory's plain ``load_user``
+
 
 #: Pages a user whose password is temporary may still open (the rest redirects to the first).
 _WHILE_PASSWORD_TEMPORARY = {"accounts.change_password", "auth.logout", "static"}
