@@ -106,13 +106,13 @@ def test_the_console_actions_are_logged_under_its_account(console, session, faci
     log = _log(session)
     assert {(user_id, actor) for user_id, actor, _, _ in log} == {(facilitator.id, "facilitator")}
     assert [action for _, _, action, _ in log] == [
-        "agenda.moved",
+        "agenda.started",
         "set.opened",
         "set.revealed",
         "set.focused",
         "set.hidden",
         "set.closed",
-        "agenda.moved",
+        "agenda.started",
         "conclusion.put",
         "conclusion.revealed",
         "conclusion.closed",
@@ -134,3 +134,11 @@ def test_the_log_page_names_the_console_actions(
     html = unescape(client.get(f"/admin/sessions/{session.slug}/activity").get_data(as_text=True))
     assert "a ouvert un questionnaire" in html
     assert "facilitator" in html
+
+
+def test_an_organiser_only_refusal_names_the_role(client, auth, facilitator, session):
+    builders.assign(facilitator, session)
+    auth.login()
+    response = client.get(f"/summary/{session.code}/export.csv?identify=1")
+    assert response.status_code == 403
+    assert "réservée aux organisateurs" in unescape(response.get_data(as_text=True))

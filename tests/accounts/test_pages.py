@@ -125,6 +125,14 @@ def test_a_new_link_from_the_account_page(client, login, organiser):
     assert client.get(second).status_code == 200
 
 
+def test_no_new_link_for_an_account_with_a_password(client, login, organiser, facilitator):
+    login("organiser")
+    assert "Nouveau lien" not in _text(client.get(f"/admin/accounts/{facilitator.id}"))
+    refused = client.post(f"/admin/accounts/{facilitator.id}/invitation", follow_redirects=True)
+    assert "réinitialisez plutôt" in _text(refused)
+    assert _user("facilitator").check_password("correct horse")
+
+
 def test_the_invitation_form_has_csrf(csrf_app, client, organiser):
     user, token, _ = accounts.invite("anne", "facilitator", by=organiser)
     response = client.post(

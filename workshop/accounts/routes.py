@@ -212,8 +212,13 @@ def account_reset(user_id: int):
 @organiser_required
 def account_reinvite(user_id: int):
     user = _checked_action(user_id)
-    if not user.active:
-        flash(_("Réactivez d'abord le compte."), "error")
+    if not user.active or not accounts.is_invited(user):
+        # An account whose invitee chose a password is reset instead (a new link would
+        # take its password away without a word).
+        flash(
+            _("Ce compte n'attend pas d'invitation : réinitialisez plutôt son mot de passe."),
+            "error",
+        )
         return redirect(url_for(".account_detail", user_id=user.id))
     user, token, expires = accounts.reinvite(user.id, by=current_user)
     return _secret_page(

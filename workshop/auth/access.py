@@ -29,7 +29,8 @@ class Refused(Forbidden):
 
 def render_refused(exc: Refused):
     """The page of a :class:`Refused` (registered by the auth blueprint for the whole app)."""
-    return render_template("errors/error.html", title="403", message=exc.description), 403
+    page = render_template("errors/error.html", title="403", message=exc.description, refused=True)
+    return page, 403
 
 
 def not_organiser() -> Refused:

@@ -90,7 +90,7 @@ def _move_to(session: Session, position: int | None, by: Actor = None) -> None:
     if current is None:
         activity.record("agenda.ended", by=by, session=session)
     else:
-        activity.record("agenda.moved", by=by, session=session, detail=_item_detail(current))
+        activity.record("agenda.started", by=by, session=session, detail=_item_detail(current))
     after_commit(_publish_agenda, session)
 
 
