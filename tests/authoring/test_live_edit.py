@@ -10,6 +10,7 @@ from tests.live.helpers import events, snapshot_of
 from workshop.extensions import db
 from workshop.models.enums import SessionStatus, SetState
 from workshop.services.authoring import agenda, questions
+from workshop.services.live import beats
 
 pytestmark = pytest.mark.usefixtures("push_at_once")
 
@@ -46,6 +47,13 @@ def test_a_reworded_open_question_reaches_every_socket(sockets, live, console, o
         revs = [e["args"][0] for e in received if e["name"] == "rev"]
         assert revs
         assert revs[-1]["base"] == base
+    # The phone redraws a set it shows only when its state changes: the next beat is ahead of
+    # every client, which asks for a snapshot (resync) holding the new prompt.
+    sent = beats.tick()
+    [beat] = [e["args"][0] for e in events(phone) if e["name"] == "beat"]
+    assert beat["rev"] == sent[live.id] > revs[-1]["rev"]
+    ack = phone.emit("resync", {}, callback=True)
+    assert "Reformulée ?" in str(ack["snapshot"])
 
 
 def test_an_agenda_change_reaches_the_phones(sockets, live, console, organiser):

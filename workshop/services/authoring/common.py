@@ -14,6 +14,7 @@ from ...models import Answer, ConclusionLink, Question, QuestionSet, Session
 from ...models.enums import SessionStatus
 from ...sessions_files import rules
 from ..errors import ServiceError
+from ..live import beats
 from ..live.control import _publish_agenda, _publish_set
 from ..unit import after_commit
 
@@ -74,8 +75,13 @@ def publish_agenda(session: Session) -> None:
 
 
 def publish_set(question_set: QuestionSet) -> None:
+    """After the commit, when the session is live: the set at once to every socket, then one
+    more revision, so that every client also asks for a fresh snapshot at the next beat (a
+    phone redraws a set it already shows only when its state changes: a reworded prompt
+    reaches it by the snapshot)."""
     if question_set.session.status is SessionStatus.LIVE:
         after_commit(_publish_set, question_set)
+        after_commit(beats.bump, [question_set.session_id])
 
 
 def not_found() -> ServiceError:
