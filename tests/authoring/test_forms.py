@@ -42,7 +42,13 @@ BAD_SESSIONS = [
     ("date", "3 décembre 2008", lambda: rules.parse_date("3 décembre 2008")[1]),
     ("start_time", "25:00", lambda: rules.parse_time("25:00")[1]),
     ("place", "p" * 201, lambda: rules.length("p" * 201, 200)),
-]
+    ("code", "ABC123", lambda: rules.join_code("ABC123")),
+    ("stakeholder_groups", "public : Acteur public\nélus : Élus",
+     lambda: f"ligne 2 : {rules.group('élus', 'Élus')}"),
+    ("stakeholder_groups", "public : Acteur public\npublic : Public",
+     lambda: f"ligne 2 : {rules.duplicate_key('public')}"),
+    ("stakeholder_groups", "public :", lambda: f"ligne 1 : {rules.required('')}"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "value", "message"), BAD_SESSIONS)

@@ -260,8 +260,8 @@ def test_bad_times_durations_and_codes(app, tmp_path):
     """,
     )
     assert messages([path]) == [
-        f"{path}:4: code: 'ABC123' is not a join code (6 characters from "
-        "ACDEFGHJKMNPQRTUVWXY34679; leave it out to have one generated)",
+        f"{path}:4: code: « ABC123 » n'est pas un code d'accès (6 caractères parmi "
+        "ACDEFGHJKMNPQRTUVWXY34679 ; laissez-le vide pour qu'il soit créé)",
         f"{path}:8: agenda[0].start: « 25:00 » n'est pas une heure valide (attendu : HH:MM, par "
         "exemple 09:30)",
         f"{path}:9: agenda[0].duration: « une heure » n'est pas un nombre entier",

@@ -122,6 +122,41 @@ class Lines(TextAreaField):
         return "\n".join(self.data or [])
 
 
+class GroupLines(TextAreaField):
+    """Stakeholder groups typed one a line, ``key : label`` (``public : Acteur public``);
+    each line checked by :func:`rules.group`, keys unique."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        raw = valuelist[0] if valuelist else ""
+        self.lines = [line.strip() for line in raw.splitlines() if line.strip()]
+        self.data = []
+        for line in self.lines:
+            key, _sep, label = line.partition(":")
+            self.data.append((key.strip(), label.strip()))
+
+    def process_data(self, value: Any) -> None:
+        self.data = [(g.key, g.label) for g in value] if value else []
+
+    def pre_validate(self, form: Any) -> None:
+        from flask_babel import gettext as _
+
+        seen: set[str] = set()
+        problems = []
+        for number, (key, label) in enumerate(self.data or [], start=1):
+            problem = rules.group(key, label)
+            if problem is None and key in seen:
+                problem = rules.duplicate_key(key)
+            seen.add(key)
+            if problem is not None:
+                problems.append(_("ligne %(num)d : %(message)s", num=number, message=problem))
+        if problems:
+            self.errors = list(problems)
+            raise StopValidation()
+
+    def _value(self) -> str:
+        return "\n".join(f"{key} : {label}" for key, label in self.data or [])
+
+
 def choices(pairs: Any) -> list[SelectChoice]:
     """``(value, label)`` pairs as the choices of a select field."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -15,7 +15,18 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..labels import AGENDA_KIND_LABELS, QUESTION_KIND_LABELS
 from ..services.authoring import questions
 from ..sessions_files import rules
-from .fields import DateText, Lines, LongText, Rule, Text, TimeText, WholeNumber, choices, text
+from .fields import (
+    DateText,
+    GroupLines,
+    Lines,
+    LongText,
+    Rule,
+    Text,
+    TimeText,
+    WholeNumber,
+    choices,
+    text,
+)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -37,6 +48,19 @@ class SessionForm(FlaskForm):
     start_time = TimeText(_l("Heure de début"), description=_l("HH:MM, par exemple 09:30"))
     place = Text(_l("Lieu"), validators=[text("place")])
     organiser = Text(_l("Organisateur"), validators=[text("organiser")])
+    code = Text(
+        _l("Code d'accès"),
+        validators=[Rule(rules.join_code)],
+        description=_l("6 caractères, pour les affichettes imprimées ; vide : créé pour vous."),
+    )
+    stakeholder_groups = GroupLines(
+        _l("Groupes d'acteurs (un par ligne, « clé : libellé »)"),
+        description=_l(
+            "Par exemple « public : Acteur public » ; les participants choisissent le leur "
+            "dans leur profil. Vide pour un nouvel atelier : acteur public, privé, associatif, "
+            "citoyen·ne."
+        ),
+    )
     theme_statement = LongText(_l("Enjeu"))
     objective = LongText(_l("Objectif"))
     method = LongText(_l("Méthode"))

@@ -43,6 +43,8 @@ def _fields(form: SessionForm) -> service.SessionFields:
         theme_statement=form.theme_statement.data or "",
         objective=form.objective.data or "",
         method=form.method.data or "",
+        code=(form.code.data or "").upper(),
+        groups=list(form.stakeholder_groups.data or []) or None,
     )
 
 

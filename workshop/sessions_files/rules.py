@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..models.enums import YESNO_VALUES, AgendaKind, QuestionKind
+from ..models.session import CODE_ALPHABET, CODE_LENGTH
 from ..services.validation import DB_INT_MAX, DB_INT_MIN
 
 QUESTION_KINDS = tuple(k.value for k in QuestionKind)
@@ -104,6 +105,23 @@ def key(value: str, maximum: int = MAX_KEY) -> str | None:
         value=_short(value),
         max=maximum,
     )
+
+
+def join_code(value: str) -> str | None:
+    if len(value) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in value):
+        return None
+    return _(
+        "« %(value)s » n'est pas un code d'accès (%(length)d caractères parmi %(alphabet)s ; "
+        "laissez-le vide pour qu'il soit créé)",
+        value=_short(value),
+        length=CODE_LENGTH,
+        alphabet=CODE_ALPHABET,
+    )
+
+
+def group(key_value: str, label: str) -> str | None:
+    """A stakeholder group: its key (40 characters at most) and its label."""
+    return key(key_value, MAX_GROUP_KEY) or text(label, "label", needed=True)
 
 
 def duplicate_key(value: str, line: int | None = None) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import Node, ScalarNode
 
-from ..models.session import CODE_ALPHABET, CODE_LENGTH, DEFAULT_STAKEHOLDER_GROUPS
+from ..models.session import DEFAULT_STAKEHOLDER_GROUPS
 from ..services.privacy import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from . import rules
 from .bounds import check_shape
@@ -352,13 +352,8 @@ def _code(fields: Fields) -> str | None:
     if not fields.has("code"):
         return None
     value = fields.text("code")
-    bad = sorted({ch for ch in value if ch not in CODE_ALPHABET})
-    if len(value) != CODE_LENGTH or bad:
-        fields.bad(
-            "code",
-            f"{value!r} is not a join code ({CODE_LENGTH} characters from {CODE_ALPHABET}; "
-            "leave it out to have one generated)",
-        )
+    if (problem := rules.join_code(value)) is not None:
+        fields.bad("code", problem)
         return None
     return value
 

@@ -6,11 +6,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ...extensions import db
 from ...models import (
     AgendaItem,
+    Participant,
     Programme,
     Question,
     QuestionSet,
@@ -46,6 +47,8 @@ class SessionFields:
     theme_statement: str = ""
     objective: str = ""
     method: str = ""
+    code: str = ""  # empty: kept (a new session: generated)
+    groups: list[tuple[str, str]] | None = None  # (key, label); None: left as they are
 
 
 def _taken_slugs(but: Session | None = None) -> set[str]:
@@ -86,18 +89,49 @@ def _place(session: Session, programme_id: int | None, theme_id: int | None) -> 
 
 def _write(session: Session, fields: SessionFields) -> None:
     for name, value in asdict(fields).items():
-        if name not in ("slug", "programme_id", "theme_id"):
+        if name not in ("slug", "programme_id", "theme_id", "code", "groups"):
             setattr(session, name, value)
     _place(session, fields.programme_id, fields.theme_id)
+    if fields.code and fields.code != session.code:
+        problem = rules.join_code(fields.code)
+        taken = db.session.scalar(
+            select(Session.slug).where(Session.code == fields.code, Session.id != session.id)
+        )
+        if problem is None and taken is not None:
+            problem = _("Ce code est déjà celui de l'atelier « %(slug)s ».", slug=taken)
+        if problem is not None:
+            raise ServiceError("invalid", problem, field="code")
+        session.code = fields.code
+    if fields.groups is not None:
+        _groups(session, fields.groups)
+
+
+def _groups(session: Session, groups: list[tuple[str, str]]) -> None:
+    """Upsert by key, in order; a removed group's participants keep their answers, without
+    a group (as a session file loaded again does)."""
+    for key, label in groups:
+        problem = rules.group(key, label)
+        if problem is not None:
+            raise ServiceError("invalid", problem, field="stakeholder_groups")
+    existing = {g.key: g for g in session.stakeholder_groups}
+    kept = []
+    for position, (key, label) in enumerate(groups):
+        group = existing.pop(key, None) or StakeholderGroup(key=key, label=label)
+        group.position, group.label = position, label
+        kept.append(group)
+    for group in existing.values():
+        if group.id is not None:
+            db.session.execute(
+                update(Participant).where(Participant.group_id == group.id).values(group_id=None)
+            )
+    session.stakeholder_groups = kept
 
 
 def create_session(fields: SessionFields, *, by: Actor) -> Session:
     with transaction():
         session = Session(slug=_slug(fields), title=fields.title, code=_new_code())
-        session.stakeholder_groups = [
-            StakeholderGroup(key=key, label=label, position=i)
-            for i, (key, label) in enumerate(DEFAULT_STAKEHOLDER_GROUPS)
-        ]
+        if fields.groups is None:
+            fields.groups = list(DEFAULT_STAKEHOLDER_GROUPS)
         db.session.add(session)
         _write(session, fields)
         db.session.flush()
