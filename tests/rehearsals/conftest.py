@@ -35,9 +35,3 @@ def sockets(app):
 def organiser_login(client, auth, organiser):
     auth.login("organiser")
     return client
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "rehearsal: drives a real `workshop serve` subprocess with simulated phones"
-    )

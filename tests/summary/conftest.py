@@ -77,9 +77,3 @@ def request_ctx(app):
     """A request context: labels (yes/no, kinds) are translated, in French by default."""
     with app.test_request_context():
         yield
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "rehearsal: drives a real `workshop serve` subprocess with simulated phones"
-    )
