@@ -23,3 +23,15 @@ def test_every_recorded_action_has_a_label():
 def test_an_unknown_code_is_shown_as_it_is(app):
     assert action_label("something.new") == "something.new"
     assert action_label("set.opened") == "a ouvert un questionnaire"
+
+
+def test_times_are_shown_in_brussels(app):
+    from datetime import UTC, datetime
+
+    from workshop.accounts.routes import _when
+
+    with app.test_request_context("/"):
+        assert "12:00" in _when(datetime(2026, 7, 1, 10, 0, tzinfo=UTC))  # summer: UTC+2
+        assert "11:00" in _when(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+        app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
+        assert "10:00" in _when(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))

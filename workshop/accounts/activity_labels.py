@@ -9,7 +9,7 @@ ACTION_LABELS = {
     # accounts (services/accounts.py)
     "account.invited": _l("a invité le compte"),
     "account.invitation_accepted": _l("a choisi son mot de passe (invitation)"),
-    "account.created": _l("a créé le compte (mot de passe temporaire)"),
+    "account.created": _l("a créé le compte"),
     "account.password_reset": _l("a réinitialisé le mot de passe du compte"),
     "account.password_changed": _l("a changé son mot de passe"),
     "account.deactivated": _l("a désactivé le compte"),

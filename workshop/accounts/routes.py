@@ -9,8 +9,21 @@ encrypted), never stored.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from datetime import UTC
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -47,8 +60,22 @@ def role_label(role) -> str:
     return str(ROLE_LABELS.get(value, value))
 
 
+#: The times of the log and of an invitation's expiry: the users' (Belgium), unless the
+#: configuration names another zone (Flask-Babel's ``BABEL_DEFAULT_TIMEZONE``).
+DEFAULT_TIMEZONE = "Europe/Brussels"
+
+
 def _when(at) -> str:
-    return format_datetime(at, "short") if at else ""
+    if not at:
+        return ""
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        zone = ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = UTC  # no time zone database on this machine: UTC, as Flask-Babel would
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return babel_format_datetime(at, "short", tzinfo=zone, locale=get_locale())
 
 
 def _secret_page(template: str, **context):
