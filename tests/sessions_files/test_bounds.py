@@ -70,7 +70,7 @@ def test_nesting_up_to_the_bound_is_read_as_usual(app, tmp_path):
     inner = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)  # with the root: MAX_DEPTH levels
     path = write(tmp_path, "ok.yaml", HEAD + f"agenda: {inner}\n")
     assert messages([path]) == [
-        f"{path}:4: agenda[0]: expected a mapping of fields, got a list",
+        f"{path}:4: agenda[0]: attendu : une table de champs, reçu une liste",
     ]
 
 

@@ -31,8 +31,9 @@ def test_validate_lists_every_problem_and_fails(runner, tmp_path):
     result = runner.invoke(args=["validate", str(programme), str(namur)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"{programme}:4: title: required field is missing",
-        f"{programme}:6: titel: unknown key (did you mean 'title'? allowed: kind, slug, title, "
+        f"{programme}:4: title: champ obligatoire absent",
+        f"{programme}:6: titel: champ inconnu (vouliez-vous dire « title » ? permis : kind, "
+        "slug, title, "
         "organiser, description, objective, method, privacy_contact, retention_days, themes)",
         f"{namur}:{kind_line}: question_sets[1].questions[0].kind: « opne » n'est pas un type de "
         "question (permis : choice, multi, yesno, scale, rank, open, words)",
@@ -50,7 +51,7 @@ def test_load_prints_the_report_and_refuses_invalid_files(runner, tmp_path):
     result = runner.invoke(args=["load", str(broken)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith(f"{broken}:4: YAML syntax error: ")
+    assert lines[0].startswith(f"{broken}:4: erreur de syntaxe YAML : ")
     assert lines[-1] == "Error: 1 problem found; nothing was loaded."
     assert "Traceback" not in result.output
 

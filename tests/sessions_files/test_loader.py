@@ -349,7 +349,7 @@ def test_nothing_is_written_when_one_file_is_invalid(app, tmp_path):
     with pytest.raises(SessionFileError) as caught:
         load_paths([*files, broken])
     assert [str(p) for p in caught.value.problems] == [
-        f"{broken}:1: title: required field is missing"
+        f"{broken}:1: title: champ obligatoire absent"
     ]
     assert db.session.scalar(select(func.count()).select_from(Session)) == 0
 

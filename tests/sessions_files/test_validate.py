@@ -42,7 +42,7 @@ def test_missing_title(app, tmp_path):
     namur = files[1]
     edit(namur, "  - kind: debate\n    title: Débat avec les participants\n", "  - kind: debate\n")
     line = line_number(namur, "- kind: debate")
-    assert messages(files) == [f"{namur}:{line}: agenda[6].title: required field is missing"]
+    assert messages(files) == [f"{namur}:{line}: agenda[6].title: champ obligatoire absent"]
 
 
 def test_unknown_key_suggests_the_close_one(app, tmp_path):
@@ -51,9 +51,9 @@ def test_unknown_key_suggests_the_close_one(app, tmp_path):
     edit(namur, "prompt: Cette plus-value", "promt: Cette plus-value")
     line = line_number(namur, "promt:")
     assert messages(files) == [
-        f"{namur}:{line - 1}: question_sets[2].questions[4].prompt: required field is missing",
-        f"{namur}:{line}: question_sets[2].questions[4].promt: unknown key (did you mean "
-        "'prompt'? allowed: key, prompt, kind, options, scale_min, scale_max, min_label, "
+        f"{namur}:{line - 1}: question_sets[2].questions[4].prompt: champ obligatoire absent",
+        f"{namur}:{line}: question_sets[2].questions[4].promt: champ inconnu (vouliez-vous "
+        "dire « prompt » ? permis : key, prompt, kind, options, scale_min, scale_max, min_label, "
         "max_label, max_choices, max_words, max_length, allow_comment)",
     ]
 
@@ -101,7 +101,9 @@ def test_yaml_syntax_error_has_its_line_and_no_traceback(app, tmp_path):
           place: Namur
         """,
     )
-    assert messages([path]) == [f"{path}:4: YAML syntax error: mapping values are not allowed here"]
+    assert messages([path]) == [
+        f"{path}:4: erreur de syntaxe YAML : mapping values are not allowed here"
+    ]
 
 
 def test_unclosed_list_is_a_syntax_error(app, tmp_path):
@@ -109,7 +111,7 @@ def test_unclosed_list_is_a_syntax_error(app, tmp_path):
     [problem] = validate_paths([path])
     assert problem.file == str(path)
     assert problem.line == 5
-    assert problem.message.startswith("YAML syntax error: ")
+    assert problem.message.startswith("erreur de syntaxe YAML : ")
 
 
 def test_problems_of_several_files_are_all_reported(app, tmp_path):
@@ -201,7 +203,7 @@ def test_question_kind_rules(app, tmp_path):
         f"{path}:30: question_sets[0].questions[4].max_words: « many » n'est pas un nombre entier",
         f"{path}:31: question_sets[0].questions[5].key: la clé « choice » est déjà utilisée "
         "(ligne 8)",
-        f"{path}:34: question_sets[0].questions[5].allow_comment: 'oui' is not true or false",
+        f"{path}:34: question_sets[0].questions[5].allow_comment: « oui » n'est ni true ni false",
     ]
 
 
@@ -220,7 +222,7 @@ def test_duplicate_keys_slugs_and_unknown_programme(app, tmp_path):
     )
     second = write(tmp_path, "b.yaml", SESSION_HEAD)
     assert messages([first, second]) == [
-        f"{first}:4: title: duplicate key (first given at line 3)",
+        f"{first}:4: title: champ donné deux fois (la première fois ligne 3)",
         f"{first}:8: speakers[1].key: la clé « s1 » est déjà utilisée (ligne 7)",
         f"{second}:1: slug: duplicate slug 'essai' (also in {first})",
     ]
@@ -235,9 +237,10 @@ def test_missing_kind_and_empty_file(app, tmp_path):
     empty = write(tmp_path, "empty.yaml", "# nothing yet\n")
     badkind = write(tmp_path, "badkind.yaml", "kind: atelier\nslug: essai\n")
     assert messages([nokind, empty, badkind]) == [
-        f"{nokind}:1: kind: required field is missing (allowed: programme, session)",
-        f"{empty}: the file is empty (it should start with kind: session)",
-        f"{badkind}:1: kind: 'atelier' is not a file kind (allowed: programme, session)",
+        f"{nokind}:1: kind: champ obligatoire absent (permis : programme, session)",
+        f"{empty}: le fichier est vide (il doit commencer par kind: session)",
+        f"{badkind}:1: kind: « atelier » n'est pas un type de fichier (permis : programme, "
+        "session)",
     ]
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import yaml
+from flask_babel import gettext as _
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from . import rules
@@ -20,8 +21,6 @@ NULL_TAG = "tag:yaml.org,2002:null"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
-
-_KIND_NAMES = {MappingNode: "a mapping", SequenceNode: "a list"}
 
 
 def line_of(node: Node) -> int:
@@ -37,10 +36,12 @@ def is_null(node: Node | None) -> bool:
 
 
 def describe(node: Node) -> str:
-    """How a value looks, for messages: ``'multiple'``, ``a list``, ``nothing``."""
+    """How a value looks, for messages: ``« multiple »``, ``une liste``, ``rien``."""
     if isinstance(node, ScalarNode):
-        return "nothing" if is_null(node) else repr(node.value)
-    return _KIND_NAMES.get(type(node), "a value")
+        return _("rien") if is_null(node) else f"« {rules.short(node.value)} »"
+    if isinstance(node, MappingNode):
+        return _("une table de champs")
+    return _("une liste") if isinstance(node, SequenceNode) else _("une valeur")
 
 
 def allowed(values: object) -> str:
@@ -66,20 +67,25 @@ class Reader:
     ) -> Fields | None:
         """The fields of a mapping node; unknown, duplicate and missing keys are problems."""
         if not isinstance(node, MappingNode):
-            self.problem(node, place, f"expected a mapping of fields, got {describe(node)}")
+            self.problem(
+                node, place, _("attendu : une table de champs, reçu %(got)s", got=describe(node))
+            )
             return None
         values: dict[str, Node] = {}
         key_nodes: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, place, "a field name must be plain text")
+                self.problem(key_node, place, _("un nom de champ doit être du texte simple"))
                 continue
             key = key_node.value
             if key in values:
                 self.problem(
                     key_node,
                     join(place, key),
-                    f"duplicate key (first given at line {line_of(key_nodes[key])})",
+                    _(
+                        "champ donné deux fois (la première fois ligne %(line)d)",
+                        line=line_of(key_nodes[key]),
+                    ),
                 )
                 continue
             if key not in keys:
@@ -90,7 +96,7 @@ class Reader:
         fields = Fields(self, node, place, values, key_nodes)
         for key in required:
             if key not in values:
-                self.problem(node, join(place, key), "required field is missing")
+                self.problem(node, join(place, key), missing())
         return fields
 
     def sequence(self, node: Node, place: str) -> Iterator[tuple[int, Node, str]]:
@@ -98,7 +104,7 @@ class Reader:
         if is_null(node):
             return
         if not isinstance(node, SequenceNode):
-            self.problem(node, place, f"expected a list, got {describe(node)}")
+            self.problem(node, place, _("attendu : une liste, reçu %(got)s", got=describe(node)))
             return
         for index, item in enumerate(node.value):
             yield index, item, f"{place}[{index}]"
@@ -106,8 +112,21 @@ class Reader:
 
 def _unknown_key(key: str, keys: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(key, keys, n=1)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return f"unknown key ({hint}allowed: {allowed(keys)})"
+    if close:
+        return _(
+            "champ inconnu (vouliez-vous dire « %(close)s » ? permis : %(allowed)s)",
+            close=close[0],
+            allowed=allowed(keys),
+        )
+    return _("champ inconnu (permis : %(allowed)s)", allowed=allowed(keys))
+
+
+def missing() -> str:
+    return _("champ obligatoire absent")
+
+
+def not_text(node: Node) -> str:
+    return _("attendu : du texte, reçu %(got)s", got=describe(node))
 
 
 @dataclass
@@ -146,7 +165,7 @@ class Fields:
         if is_null(node):
             return default
         if not isinstance(node, ScalarNode):
-            self.bad(key, f"expected text, got {describe(node)}")
+            self.bad(key, not_text(node))
             return default
         return node.value.strip()
 
@@ -183,7 +202,7 @@ class Fields:
         if is_null(node):
             return default
         if not (isinstance(node, ScalarNode) and node.tag == BOOL_TAG):
-            self.bad(key, f"{describe(node)} is not true or false")
+            self.bad(key, _("%(value)s n'est ni true ni false", value=describe(node)))
             return default
         return node.value.lower() in ("true", "yes", "on")
 
@@ -192,7 +211,15 @@ class Fields:
         if not self.has(key):
             return None
         if value not in choices:
-            self.bad(key, f"{value!r} is not {what} (allowed: {allowed(choices)})")
+            self.bad(
+                key,
+                _(
+                    "« %(value)s » n'est pas %(what)s (permis : %(allowed)s)",
+                    value=rules.short(value),
+                    what=what,
+                    allowed=allowed(choices),
+                ),
+            )
             return None
         return value
 
@@ -205,9 +232,9 @@ class Fields:
     def texts(self, key: str) -> list[str]:
         """A list of texts (e.g. options, speaker keys)."""
         result: list[str] = []
-        for _, item, place in self.items(key):
+        for _index, item, place in self.items(key):
             if not isinstance(item, ScalarNode) or is_null(item):
-                self.reader.problem(item, place, f"expected text, got {describe(item)}")
+                self.reader.problem(item, place, not_text(item))
                 continue
             result.append(item.value)
         return result

@@ -54,7 +54,7 @@ TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
 INT_RE = re.compile(r"[-+]?\d+")
 
 
-def _short(text: str, limit: int = 40) -> str:
+def short(text: str, limit: int = 40) -> str:
     """A value as written, cut for a message (a number may have thousands of digits)."""
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
@@ -91,7 +91,7 @@ def slug(value: str) -> str | None:
     return _(
         "« %(value)s » n'est pas un identifiant valide (lettres minuscules, chiffres et tirets "
         "simples, %(max)d caractères au plus, par exemple namur-2008-12-03-contractualisation)",
-        value=_short(value),
+        value=short(value),
         max=MAX_SLUG,
     )
 
@@ -102,7 +102,7 @@ def key(value: str, maximum: int = MAX_KEY) -> str | None:
     return _(
         "« %(value)s » n'est pas une clé valide (lettres, chiffres, « - » et « _ », en "
         "commençant par une lettre ou un chiffre, %(max)d caractères au plus)",
-        value=_short(value),
+        value=short(value),
         max=maximum,
     )
 
@@ -113,7 +113,7 @@ def join_code(value: str) -> str | None:
     return _(
         "« %(value)s » n'est pas un code d'accès (%(length)d caractères parmi %(alphabet)s ; "
         "laissez-le vide pour qu'il soit créé)",
-        value=_short(value),
+        value=short(value),
         length=CODE_LENGTH,
         alphabet=CODE_ALPHABET,
     )
@@ -126,9 +126,9 @@ def group(key_value: str, label: str) -> str | None:
 
 def duplicate_key(value: str, line: int | None = None) -> str:
     if line is None:
-        return _("la clé « %(value)s » est déjà utilisée", value=_short(value))
+        return _("la clé « %(value)s » est déjà utilisée", value=short(value))
     return _(
-        "la clé « %(value)s » est déjà utilisée (ligne %(line)d)", value=_short(value), line=line
+        "la clé « %(value)s » est déjà utilisée (ligne %(line)d)", value=short(value), line=line
     )
 
 
@@ -142,7 +142,7 @@ def parse_date(raw: str) -> tuple[date | None, str | None]:
         return date.fromisoformat(raw), None
     except ValueError:
         return None, _(
-            "« %(value)s » n'est pas une date valide (attendu : AAAA-MM-JJ)", value=_short(raw)
+            "« %(value)s » n'est pas une date valide (attendu : AAAA-MM-JJ)", value=short(raw)
         )
 
 
@@ -155,12 +155,12 @@ def parse_time(raw: str) -> tuple[time | None, str | None]:
     except ValueError:
         return None, _(
             "« %(value)s » n'est pas une heure valide (attendu : HH:MM, par exemple 09:30)",
-            value=_short(raw),
+            value=short(raw),
         )
 
 
 def not_whole(raw: str) -> str:
-    return _("« %(value)s » n'est pas un nombre entier", value=_short(raw))
+    return _("« %(value)s » n'est pas un nombre entier", value=short(raw))
 
 
 def parse_integer(raw: str) -> tuple[int | None, str | None]:
@@ -181,7 +181,7 @@ def in_database(value: int) -> bool:
 def out_of_range(raw: str) -> str:
     return _(
         "%(value)s est hors limites (nombres entiers de %(min)d à %(max)d)",
-        value=_short(raw),
+        value=short(raw),
         min=DB_INT_MIN,
         max=DB_INT_MAX,
     )
@@ -219,7 +219,7 @@ def question_kind(value: str) -> str | None:
         return None
     return _(
         "« %(value)s » n'est pas un type de question (permis : %(allowed)s)",
-        value=_short(value),
+        value=short(value),
         allowed=listing(QUESTION_KINDS),
     )
 
@@ -229,7 +229,7 @@ def agenda_kind(value: str) -> str | None:
         return None
     return _(
         "« %(value)s » n'est pas un type d'élément de l'ordre du jour (permis : %(allowed)s)",
-        value=_short(value),
+        value=short(value),
         allowed=listing(AGENDA_KINDS),
     )
 
@@ -239,7 +239,7 @@ def speaker_ref(value: str, known: Collection[str]) -> str | None:
         return None
     return _(
         "« %(value)s » n'est pas une clé d'intervenant de cet atelier (connues : %(known)s)",
-        value=_short(value),
+        value=short(value),
         known=listing(list(known)),
     )
 
@@ -250,13 +250,13 @@ def set_ref(value: str, known: Collection[str]) -> str | None:
     return _(
         "« %(value)s » n'est pas une clé de série de questions de cet atelier "
         "(connues : %(known)s)",
-        value=_short(value),
+        value=short(value),
         known=listing(list(known)),
     )
 
 
 def listed_twice(value: str) -> str:
-    return _("« %(value)s » est donné deux fois", value=_short(value))
+    return _("« %(value)s » est donné deux fois", value=short(value))
 
 
 # --- questions' settings -----------------------------------------------------------------------
@@ -271,7 +271,7 @@ def options(values: Sequence[str], kind: str) -> tuple[list[tuple[int, str]], st
         if not option.strip():
             problems.append((index, _("option vide")))
         elif option in seen:
-            problems.append((index, _("option en double « %(value)s »", value=_short(option))))
+            problems.append((index, _("option en double « %(value)s »", value=short(option))))
         elif (message := length(option, LENGTHS["option"])) is not None:
             problems.append((index, message))
         seen.add(option)

@@ -11,13 +11,14 @@ from datetime import date, time
 from pathlib import Path
 
 import yaml
+from flask_babel import gettext
 from yaml.nodes import Node, ScalarNode
 
 from ..models.session import DEFAULT_STAKEHOLDER_GROUPS
 from ..services.privacy import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from . import rules
 from .bounds import check_shape
-from .nodes import Fields, Reader, allowed, describe, is_null, line_of
+from .nodes import Fields, Reader, allowed, is_null, line_of, not_text
 from .problems import Problem
 from .rules import (
     AGENDA_KINDS,
@@ -100,10 +101,12 @@ def _compose(path: str | Path, reader: Reader) -> Node | None:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        reader.problem(None, "", "the file is not UTF-8 text")
+        reader.problem(None, "", gettext("le fichier n'est pas du texte UTF-8"))
         return None
     except OSError as exc:
-        reader.problem(None, "", f"cannot read the file ({exc.strerror})")
+        reader.problem(
+            None, "", gettext("impossible de lire le fichier (%(error)s)", error=exc.strerror)
+        )
         return None
     try:
         # Depth and aliases first: composing a hostile file recurses or expands it.
@@ -116,21 +119,23 @@ def _compose(path: str | Path, reader: Reader) -> Node | None:
         reader.problems.append(_syntax_problem(reader.file, exc))
         return None
     except yaml.YAMLError as exc:
-        reader.problem(None, "", f"YAML syntax error: {exc}")
+        reader.problem(None, "", gettext("erreur de syntaxe YAML : %(error)s", error=str(exc)))
         return None
     if root is None or is_null(root):
-        reader.problem(None, "", "the file is empty (it should start with kind: session)")
+        reader.problem(
+            None, "", gettext("le fichier est vide (il doit commencer par kind: session)")
+        )
         return None
     return root
 
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    message = f"YAML syntax error: {exc.problem or exc.context}"
+    message = gettext("erreur de syntaxe YAML : %(error)s", error=exc.problem or exc.context)
     if exc.context and exc.problem:
         context = exc.context
         if exc.context_mark is not None and exc.context_mark is not mark:
-            context += f" at line {exc.context_mark.line + 1}"
+            context += gettext(" ligne %(line)d", line=exc.context_mark.line + 1)
         message += f" ({context})"
     return Problem(file, mark.line + 1 if mark is not None else None, "", message)
 
@@ -142,9 +147,13 @@ def _read_root(root: Node, reader: Reader) -> ProgrammeSpec | SessionSpec | None
         reader.problems.extend(probe.problems)
         return None
     if not fields.has("kind"):
-        reader.problem(root, "kind", f"required field is missing (allowed: {allowed(FILE_KINDS)})")
+        reader.problem(
+            root,
+            "kind",
+            gettext("champ obligatoire absent (permis : %(allowed)s)", allowed=allowed(FILE_KINDS)),
+        )
         return None
-    kind = fields.choice("kind", FILE_KINDS, "a file kind")
+    kind = fields.choice("kind", FILE_KINDS, gettext("un type de fichier"))
     if kind is None:
         reader.problems.extend(p for p in probe.problems if p.place == "kind")
         return None
@@ -221,7 +230,7 @@ def _time(fields: Fields, key: str = "start") -> time | None:
 
 
 def _not_text(node: Node) -> str:
-    return f"expected text, got {describe(node)}"
+    return not_text(node)
 
 
 # --- programme ---------------------------------------------------------------------------------
@@ -253,7 +262,11 @@ def _read_programme(root: Node, reader: Reader) -> ProgrammeSpec | None:
             reader.problem(
                 node,
                 f"{place}.title",
-                f"duplicate theme title {theme.title!r} (first at line {titles[theme.title]})",
+                gettext(
+                    "le thème « %(title)s » est donné deux fois (la première fois ligne %(line)d)",
+                    title=theme.title,
+                    line=titles[theme.title],
+                ),
             )
         titles.setdefault(theme.title, line_of(node))
         spec.themes.append(theme)
@@ -273,7 +286,11 @@ def _read_theme(reader: Reader, node: Node, place: str, slugs: dict[str, int]) -
             reader.problem(
                 item,
                 item_place,
-                f"session {entry.slug!r} is listed twice (first at line {slugs[entry.slug]})",
+                gettext(
+                    "l'atelier « %(slug)s » est donné deux fois (la première fois ligne %(line)d)",
+                    slug=entry.slug,
+                    line=slugs[entry.slug],
+                ),
             )
             continue
         slugs[entry.slug] = line_of(item)
@@ -285,8 +302,8 @@ def _read_entry(reader: Reader, node: Node, place: str) -> EntrySpec | None:
     where = _where(reader, node, place)
     if isinstance(node, ScalarNode) and not is_null(node):
         slug = node.value
-        if not SLUG_RE.fullmatch(slug):
-            reader.problem(node, place, f"{slug!r} is not a valid session slug")
+        if (problem := rules.slug(slug)) is not None:
+            reader.problem(node, place, problem)
             return None
         return EntrySpec(slug=slug, where=where)
     fields = reader.mapping(node, place, ENTRY_KEYS, required=("slug", "title"))
@@ -331,7 +348,12 @@ def _read_session(root: Node, reader: Reader) -> SessionSpec | None:
         lines={key: line_of(node) for key, node in fields.key_nodes.items()},
     )
     if spec.theme is not None and spec.programme is None:
-        fields.bad("theme", "a theme needs its programme: add programme: <programme slug>")
+        fields.bad(
+            "theme",
+            gettext(
+                "un thème demande son programme : ajoutez programme: <identifiant du programme>"
+            ),
+        )
     spec.stakeholder_groups = _read_groups(reader, fields)
     spec.speakers = _read_speakers(reader, fields)
     spec.question_sets = _read_sets(reader, fields)
