@@ -142,3 +142,11 @@ def test_an_organiser_only_refusal_names_the_role(client, auth, facilitator, ses
     response = client.get(f"/summary/{session.code}/export.csv?identify=1")
     assert response.status_code == 403
     assert "réservée aux organisateurs" in unescape(response.get_data(as_text=True))
+
+
+def test_a_temporary_password_opens_no_console(app, client, auth, organiser, session):
+    organiser.must_change_password = True
+    db.session.commit()
+    auth.login("organiser")
+    data = connect_error(app, {"code": session.code, "role": "console"}, flask_client=client)
+    assert data["code"] == "forbidden"

@@ -258,3 +258,20 @@ def test_create_user_from_the_command_line(app):
         accounts.create_user("second", "organiser", "qwertyuiop")
     assert "most common" in weak.value.message
     assert _actions() == [("workshop create-user", "account.created", "first")]
+
+
+def test_an_invited_account_costs_a_password_check_like_any_login(app, organiser, monkeypatch):
+    """No login opens an invited account before its invitee chose a password, and the time
+    taken does not tell it apart from an unknown name (a check against the dummy hash)."""
+    accounts.invite("anne", "facilitator", by=organiser)
+    checked = []
+    real = accounts.check_password_hash
+
+    def spy(stored, password):
+        checked.append(stored)
+        return real(stored, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", spy)
+    for attempt in ("!", "", "anything at all"):
+        assert accounts.authenticate("anne", attempt) is None
+    assert checked == [accounts.dummy_hash()] * 3
