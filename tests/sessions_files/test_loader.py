@@ -299,9 +299,9 @@ def test_refuses_to_remove_a_question_that_has_answers(app, tmp_path):
     with pytest.raises(SessionFileError) as caught:
         load_paths(files)
     assert [str(p) for p in caught.value.problems] == [
-        f"{files[1]}:{line}: question_sets[2].questions: question 'plus-value-chiffree' "
-        "(« Cette plus-value a-t-elle été chiffrée ? ») was removed from the file but it has "
-        "1 answer(s): put it back (live data is never deleted by a load)"
+        f"{files[1]}:{line}: question_sets[2].questions: la question « plus-value-chiffree » "
+        "(« Cette plus-value a-t-elle été chiffrée ? ») a été retirée du fichier mais elle a "
+        "1 réponse : remettez-la (un chargement n'efface jamais ce que la salle a répondu)"
     ]
     assert snapshot() == before  # nothing written, not even the place
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 1
@@ -319,8 +319,8 @@ def test_refuses_to_change_the_kind_of_a_question_that_has_answers(app, tmp_path
     with pytest.raises(SessionFileError) as caught:
         load_paths(files)
     assert [str(p) for p in caught.value.problems] == [
-        f"{files[1]}:{line}: question_sets[0].questions[5].kind: cannot change the kind from "
-        "yesno to open: the question has 1 answer(s)"
+        f"{files[1]}:{line}: question_sets[0].questions[5].kind: le type ne peut plus passer "
+        "de yesno à open : la question a 1 réponse"
     ]
     assert question("Un système d'arbitrage").kind is QuestionKind.YESNO
 
@@ -338,8 +338,9 @@ def test_refuses_to_remove_a_set_that_has_answers(app, tmp_path):
     with pytest.raises(SessionFileError) as caught:
         load_paths(files)
     assert [str(p) for p in caught.value.problems] == [
-        f"{files[1]}:{line}: question_sets: question set 'suivi-evaluation' was removed from the "
-        "file but it has 1 answer(s): put it back (live data is never deleted by a load)"
+        f"{files[1]}:{line}: question_sets: la série « suivi-evaluation » a été retirée du "
+        "fichier mais elle a 1 réponse : remettez-la (un chargement n'efface jamais ce que la "
+        "salle a répondu)"
     ]
 
 

@@ -224,11 +224,11 @@ def test_duplicate_keys_slugs_and_unknown_programme(app, tmp_path):
     assert messages([first, second]) == [
         f"{first}:4: title: champ donné deux fois (la première fois ligne 3)",
         f"{first}:8: speakers[1].key: la clé « s1 » est déjà utilisée (ligne 7)",
-        f"{second}:1: slug: duplicate slug 'essai' (also in {first})",
+        f"{second}:1: slug: identifiant « essai » en double (aussi dans {first})",
     ]
     fixed = write(tmp_path, "a.yaml", SESSION_HEAD + "    programme: inconnu\n")
     assert messages([fixed]) == [
-        f"{fixed}:4: programme: unknown programme 'inconnu': load its programme file with this one"
+        f"{fixed}:4: programme: programme inconnu « inconnu » : chargez son fichier avec celui-ci"
     ]
 
 
@@ -276,14 +276,14 @@ def test_programme_and_session_must_agree(app, tmp_path):
     programme, namur = files
     edit(namur, "theme: Mobiliser acteurs et citoyens", "theme: 3")
     assert messages(files) == [
-        f"{namur}:9: theme: 3 does not match the programme file, which lists this session under "
-        "theme 2 ('Mobiliser acteurs et citoyens')"
+        f"{namur}:9: theme: « 3 » ne correspond pas au fichier du programme, qui donne cet "
+        "atelier dans le thème 2 (« Mobiliser acteurs et citoyens »)"
     ]
     edit(programme, "      - namur-2008-12-03-contractualisation  #", "      #")
     assert messages(files) == [
-        f"{namur}:8: programme: this session is not listed in the themes of programme "
-        f"'gouvernance-2008' ({programme}): add '- namur-2008-12-03-contractualisation' to its "
-        "theme"
+        f"{namur}:8: programme: cet atelier n'est pas dans les thèmes du programme "
+        f"« gouvernance-2008 » ({programme}) : ajoutez « - namur-2008-12-03-contractualisation » "
+        "à son thème"
     ]
 
 
@@ -292,7 +292,7 @@ def test_programme_references_an_unknown_session(app, tmp_path):
     programme = files[0]
     line = line_number(programme, "- namur-2008-12-03-contractualisation")
     assert messages([programme]) == [
-        f"{programme}:{line}: themes[1].sessions[0]: unknown session "
-        "'namur-2008-12-03-contractualisation': give its session file in the same run, or write "
-        "a light entry (slug and title)"
+        f"{programme}:{line}: themes[1].sessions[0]: atelier inconnu "
+        "« namur-2008-12-03-contractualisation » : donnez son fichier en même temps, ou écrivez "
+        "une entrée légère (slug et title)"
     ]

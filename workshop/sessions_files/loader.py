@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import has_app_context
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from ..extensions import db
@@ -141,6 +143,10 @@ def _problem(where: Where, message: str, place: str | None = None) -> Problem:
     return Problem(where.file, where.line, where.place if place is None else place, message)
 
 
+def _duplicate(slug: str, file: str) -> str:
+    return _("identifiant « %(slug)s » en double (aussi dans %(file)s)", slug=slug, file=file)
+
+
 def _check_together(specs: list[Spec]) -> list[Problem]:
     """Problems between files: duplicate slugs and codes, programme ↔ session placement."""
     problems: list[Problem] = []
@@ -153,9 +159,7 @@ def _check_together(specs: list[Spec]) -> list[Problem]:
             continue
         if spec.slug in seen:
             first = seen[spec.slug].where
-            problems.append(
-                _problem(spec.where, f"duplicate slug {spec.slug!r} (also in {first.file})", "slug")
-            )
+            problems.append(_problem(spec.where, _duplicate(spec.slug, first.file), "slug"))
             continue
         seen[spec.slug] = spec
         if isinstance(spec, SessionSpec) and spec.code is not None and spec.code_where:
@@ -163,7 +167,11 @@ def _check_together(specs: list[Spec]) -> list[Problem]:
                 problems.append(
                     _problem(
                         spec.code_where,
-                        f"join code {spec.code!r} is also used by {codes[spec.code].file}",
+                        _(
+                            "le code d'accès « %(code)s » est aussi celui de %(file)s",
+                            code=spec.code,
+                            file=codes[spec.code].file,
+                        ),
                     )
                 )
             codes.setdefault(spec.code, spec)
@@ -176,8 +184,11 @@ def _check_together(specs: list[Spec]) -> list[Problem]:
                     problems.append(
                         _problem(
                             entry.where,
-                            f"session {entry.slug!r} is already listed in {other.file}:"
-                            f"{other.line}",
+                            _(
+                                "l'atelier « %(slug)s » est déjà donné dans %(where)s",
+                                slug=entry.slug,
+                                where=f"{other.file}:{other.line}",
+                            ),
                         )
                     )
                     continue
@@ -186,8 +197,12 @@ def _check_together(specs: list[Spec]) -> list[Problem]:
                     problems.append(
                         _problem(
                             entry.where,
-                            f"session {entry.slug!r} is described in "
-                            f"{sessions[entry.slug].file}: list it by its slug only",
+                            _(
+                                "l'atelier « %(slug)s » est décrit dans %(file)s : donnez-le "
+                                "ici par son identifiant seulement",
+                                slug=entry.slug,
+                                file=sessions[entry.slug].file,
+                            ),
                         )
                     )
     for session in sessions.values():
@@ -209,8 +224,13 @@ def _check_placement(
         return [
             _problem(
                 where,
-                f"this session is not listed in the themes of programme {programme.slug!r} "
-                f"({programme.file}): add '- {session.slug}' to its theme",
+                _(
+                    "cet atelier n'est pas dans les thèmes du programme « %(programme)s » "
+                    "(%(file)s) : ajoutez « - %(slug)s » à son thème",
+                    programme=programme.slug,
+                    file=programme.file,
+                    slug=session.slug,
+                ),
             )
         ]
     index = listed[session.slug][1]
@@ -222,8 +242,13 @@ def _check_placement(
         return [
             _problem(
                 session.theme_where,
-                f"{session.theme!r} does not match the programme file, which lists this session "
-                f"under theme {index + 1} ({titles[index]!r})",
+                _(
+                    "« %(theme)s » ne correspond pas au fichier du programme, qui donne cet "
+                    "atelier dans le thème %(number)d (« %(title)s »)",
+                    theme=session.theme,
+                    number=index + 1,
+                    title=titles[index],
+                ),
             )
         ]
     return []
@@ -262,8 +287,11 @@ def _check_references(spec: ProgrammeSpec, session_slugs: set[str]) -> list[Prob
                 problems.append(
                     _problem(
                         entry.where,
-                        f"unknown session {entry.slug!r}: give its session file in the same "
-                        "run, or write a light entry (slug and title)",
+                        _(
+                            "atelier inconnu « %(slug)s » : donnez son fichier en même temps, "
+                            "ou écrivez une entrée légère (slug et title)",
+                            slug=entry.slug,
+                        ),
                     )
                 )
     return problems
@@ -274,7 +302,12 @@ def _check_code(spec: SessionSpec) -> list[Problem]:
         return []
     owner = db.session.scalar(select(Session.slug).where(Session.code == spec.code))
     if owner is not None and owner != spec.slug:
-        return [_problem(spec.code_where, f"join code {spec.code!r} is used by session {owner!r}")]
+        message = _(
+            "le code d'accès « %(code)s » est celui de l'atelier « %(slug)s »",
+            code=spec.code,
+            slug=owner,
+        )
+        return [_problem(spec.code_where, message)]
     return []
 
 
@@ -285,16 +318,24 @@ def _check_programme_in_database(spec: SessionSpec) -> list[Problem]:
         return [
             _problem(
                 where,
-                f"unknown programme {spec.programme!r}: load its programme file with this one",
+                _(
+                    "programme inconnu « %(slug)s » : chargez son fichier avec celui-ci",
+                    slug=spec.programme,
+                ),
             )
         ]
     if spec.theme is not None and _find_theme(programme, spec.theme) is None and spec.theme_where:
-        titles = ", ".join(repr(t.title) for t in programme.themes) or "none"
+        titles = ", ".join(f"« {t.title} »" for t in programme.themes) or _("aucun")
         return [
             _problem(
                 spec.theme_where,
-                f"{spec.theme!r} is not a theme of programme {programme.slug!r} "
-                f"(themes: {titles}; or give its number from 1)",
+                _(
+                    "« %(theme)s » n'est pas un thème du programme « %(programme)s » (thèmes : "
+                    "%(titles)s ; ou donnez son numéro à partir de 1)",
+                    theme=spec.theme,
+                    programme=programme.slug,
+                    titles=titles,
+                ),
             )
         ]
     return []
@@ -342,9 +383,13 @@ def live_data_problems(spec: SessionSpec, session: Session) -> list[Problem]:
                 problems.append(
                     _problem(
                         where,
-                        f"question set {qset.key!r} was removed from the file but it has "
-                        f"{_live_summary(held, conclusions.get(qset.id, 0))}: put it back "
-                        "(live data is never deleted by a load)",
+                        _(
+                            "la série « %(key)s » a été retirée du fichier mais elle a "
+                            "%(held)s : remettez-la (un chargement n'efface jamais ce que la "
+                            "salle a répondu)",
+                            key=qset.key,
+                            held=_live_summary(held, conclusions.get(qset.id, 0)),
+                        ),
                     )
                 )
             continue
@@ -355,10 +400,10 @@ def live_data_problems(spec: SessionSpec, session: Session) -> list[Problem]:
 def _live_summary(answers: int, conclusions: int) -> str:
     parts = []
     if answers:
-        parts.append(f"{answers} answer(s)")
+        parts.append(ngettext("%(num)d réponse", "%(num)d réponses", answers))
     if conclusions:
-        parts.append(f"{conclusions} conclusion(s)")
-    return " and ".join(parts)
+        parts.append(ngettext("%(num)d conclusion", "%(num)d conclusions", conclusions))
+    return _(" et ").join(parts)
 
 
 def _question_problems(
@@ -374,9 +419,14 @@ def _question_problems(
                 problems.append(
                     _problem(
                         spec.where,
-                        f"question {question.key!r} (« {question.prompt} ») was removed from "
-                        f"the file but it has {_live_summary(held, links.get(question.id, 0))}: "
-                        "put it back (live data is never deleted by a load)",
+                        _(
+                            "la question « %(key)s » (« %(prompt)s ») a été retirée du fichier "
+                            "mais elle a %(held)s : remettez-la (un chargement n'efface jamais "
+                            "ce que la salle a répondu)",
+                            key=question.key,
+                            prompt=question.prompt,
+                            held=_live_summary(held, links.get(question.id, 0)),
+                        ),
                         f"{spec.where.place}.questions",
                     )
                 )
@@ -389,16 +439,31 @@ def _question_problems(
                     kept.where.file,
                     kept.kind_line,
                     f"{kept.where.place}.kind",
-                    f"cannot change the kind from {question.kind.value} to {kept.kind}: "
-                    f"the question has {held} answer(s)",
+                    ngettext(
+                        "le type ne peut plus passer de %(old)s à %(new)s : la question a "
+                        "%(num)d réponse",
+                        "le type ne peut plus passer de %(old)s à %(new)s : la question a "
+                        "%(num)d réponses",
+                        held,
+                        old=question.kind.value,
+                        new=kept.kind,
+                    ),
                 )
             )
         elif len(kept.options) < len(question.options or []):
             problems.append(
                 _problem(
                     kept.where,
-                    f"cannot remove options: the question has {held} answer(s) "
-                    f"(it has {len(question.options)} options; reword or add, never remove)",
+                    ngettext(
+                        "les options ne peuvent plus être retirées : la question a %(num)d "
+                        "réponse (elle a %(options)d options ; reformulez ou ajoutez, sans "
+                        "retirer)",
+                        "les options ne peuvent plus être retirées : la question a %(num)d "
+                        "réponses (elle a %(options)d options ; reformulez ou ajoutez, sans "
+                        "retirer)",
+                        held,
+                        options=len(question.options),
+                    ),
                     f"{kept.where.place}.options",
                 )
             )
@@ -436,11 +501,11 @@ class _Loader:
         for spec in sessions:
             self._session(spec.slug, spec.title)
             self._mark(spec.slug, _SessionWriter(self.sessions[spec.slug], spec).write())
-        for spec, programme, _, _ in loaded:
+        for spec, programme, _created, _changed in loaded:
             self._place_programme(spec, programme)
         for spec in sessions:
             self._place_session(spec)
-        for _spec, _, created, changed in loaded:
+        for _spec, _programme, created, changed in loaded:
             self.report.programmes.count(created, changed)
         for slug, changed in self.changed.items():
             self.report.sessions.count(slug in self.created, changed)
