@@ -102,3 +102,11 @@ def test_a_part_of_another_session_is_404(organiser_client, seed):
     other = builders.gen_session(slug="autre")
     qset = other.question_sets[0]
     assert organiser_client.get(f"/admin/sessions/{NAMUR}/sets/{qset.id}").status_code == 404
+
+
+@pytest.mark.parametrize("ident", ["9223372036854775808", "99999999999999999999999"])
+def test_an_id_the_database_cannot_hold_is_404(organiser_client, seed, ident):
+    base = f"/admin/sessions/{NAMUR}"
+    for page in (f"{base}/agenda/{ident}", f"{base}/speakers/{ident}", f"{base}/sets/{ident}"):
+        assert organiser_client.get(page).status_code == 404, page
+    assert organiser_client.get(f"/admin/sessions/new?programme={ident}").status_code == 200

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Programme, Session
+from ..services.authoring import get
 from ..services.errors import ServiceError
 
 bp = Blueprint("authoring", __name__, url_prefix="/admin")
@@ -31,7 +32,7 @@ def programme_or_404(slug: str) -> Programme:
 
 def child_or_404(model: Any, ident: int, session: Session) -> Any:
     """A row of ``model`` belonging to ``session`` (agenda item, speaker, question set)."""
-    row = db.session.get(model, ident)
+    row = get(model, ident)
     if row is None or row.session_id != session.id:
         abort(404)
     return row

@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import organiser_required
-from ..extensions import db
 from ..models import AgendaItem, Session, Speaker
-from ..services.authoring import agenda, speakers
+from ..services.authoring import agenda, get, speakers
 from ..services.errors import ServiceError
 from .common import bp, child_or_404, offset, session_or_404, show_error, status
 from .fields import choices
@@ -71,7 +70,7 @@ def reuse_speaker(slug: str):
     session = session_or_404(slug)
     form = ReuseSpeakerForm(prefix="reuse")
     if form.validate_on_submit():
-        source = db.session.get(Speaker, form.speaker_id.data)
+        source = get(Speaker, form.speaker_id.data)
         if source is None:
             flash(_("Cet élément n'existe pas (ou plus)."), "error")
         else:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..auth.access import organiser_required
 from ..extensions import db
 from ..models import Session, Theme
-from ..services.authoring import programmes
+from ..services.authoring import get, programmes
 from ..services.errors import ServiceError
 from .common import bp, offset, programme_or_404, show_error, status
 from .forms import ActionForm, ProgrammeForm, ThemeForm
@@ -81,7 +81,7 @@ def programme(slug: str):
 @organiser_required
 def theme(slug: str, theme_id: int | None = None):
     found = programme_or_404(slug)
-    theme = db.session.get(Theme, theme_id) if theme_id else None
+    theme = get(Theme, theme_id)
     if theme_id and (theme is None or theme.programme_id != found.id):
         abort(404)
     form = ThemeForm(prefix="theme", obj=theme if request.method == "GET" else None)
@@ -110,7 +110,7 @@ def theme(slug: str, theme_id: int | None = None):
 @organiser_required
 def theme_action(slug: str, theme_id: int, what: str):
     found = programme_or_404(slug)
-    theme = db.session.get(Theme, theme_id)
+    theme = get(Theme, theme_id)
     if theme is None or theme.programme_id != found.id:
         abort(404)
     if ActionForm().validate_on_submit():

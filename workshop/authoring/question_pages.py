@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import organiser_required
-from ..extensions import db
 from ..models import Question, QuestionSet, Session
-from ..services.authoring import questions
+from ..services.authoring import get, questions
 from ..services.errors import ServiceError
 from .common import bp, child_or_404, offset, session_or_404, show_error, status
 from .fields import choices
@@ -101,7 +100,7 @@ def set_action(slug: str, set_id: int, what: str):
 
 
 def _question_or_404(qset: QuestionSet, question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
+    question = get(Question, question_id)
     if question is None or question.question_set_id != qset.id:
         abort(404)
     return question

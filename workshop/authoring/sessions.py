@@ -52,8 +52,8 @@ def _fields(form: SessionForm) -> service.SessionFields:
 @organiser_required
 def new_session():
     form = SessionForm()
-    if request.method == "GET" and request.args.get("programme"):
-        form.programme_id.data = int(request.args["programme"])
+    if request.method == "GET" and request.args.get("programme", type=int):
+        form.programme_id.data = request.args.get("programme", type=int)
     _placement_choices(form)
     if form.validate_on_submit():
         try:

@@ -9,6 +9,6 @@ already given, a live session).
 """
 
 from . import agenda, programmes, questions, sessions, speakers
-from .common import slugify
+from .common import get, slugify
 
-__all__ = ["agenda", "programmes", "questions", "sessions", "slugify", "speakers"]
+__all__ = ["agenda", "get", "programmes", "questions", "sessions", "slugify", "speakers"]

@@ -13,7 +13,7 @@ from ...models.enums import AgendaKind
 from .. import activity
 from ..errors import ServiceError
 from ..unit import transaction
-from .common import publish_agenda
+from .common import get, publish_agenda
 from .sessions import Actor
 
 
@@ -41,7 +41,7 @@ def _write(session: Session, item: AgendaItem, fields: ItemFields) -> None:
             "invalid", _("Cet intervenant n'est pas de cet atelier."), field="speaker_ids"
         )
     item.speakers = [speakers[i] for i in sorted(set(fields.speaker_ids), key=_order(speakers))]
-    qset = db.session.get(QuestionSet, fields.question_set_id) if fields.question_set_id else None
+    qset = get(QuestionSet, fields.question_set_id)
     if qset is not None and qset.session_id != session.id:
         raise ServiceError(
             "invalid",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -82,6 +83,13 @@ def publish_set(question_set: QuestionSet) -> None:
     if question_set.session.status is SessionStatus.LIVE:
         after_commit(_publish_set, question_set)
         after_commit(beats.bump, [question_set.session_id])
+
+
+def get(model: Any, ident: int | None) -> Any:
+    """The row of that id, or None (an id the database cannot hold included)."""
+    if ident is None or not isinstance(ident, int) or not rules.in_database(ident):
+        return None
+    return db.session.get(model, ident)
 
 
 def not_found() -> ServiceError:

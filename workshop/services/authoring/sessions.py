@@ -27,7 +27,7 @@ from ...sessions_files import rules
 from .. import activity
 from ..errors import ServiceError
 from ..unit import transaction
-from .common import publish_agenda, unique_key
+from .common import get, publish_agenda, unique_key
 
 Actor = User | str | None
 
@@ -76,8 +76,8 @@ def _new_code() -> str:
 
 
 def _place(session: Session, programme_id: int | None, theme_id: int | None) -> None:
-    programme = db.session.get(Programme, programme_id) if programme_id else None
-    theme = db.session.get(Theme, theme_id) if theme_id else None
+    programme = get(Programme, programme_id)
+    theme = get(Theme, theme_id)
     if theme is not None and (programme is None or theme.programme_id != programme.id):
         raise ServiceError(
             "invalid", _("Ce thème n'est pas un thème du programme choisi."), field="theme_id"
