@@ -151,9 +151,10 @@
     });
     socket.on("connect_error", function (err) {
       var data = (err && err.data) || {};
-      if (data.code === "unknown_session" || data.code === "forbidden" || data.code === "session_closed") {
-        setConn("refused", data.code === "forbidden" ? t("forbidden")
-          : data.code === "session_closed" ? data.message || t("unknown_session") : t("unknown_session"));
+      if (["unknown_session", "forbidden", "session_closed", "not_assigned"].indexOf(data.code) >= 0) {
+        // Refused for good: the server's message (in the page's language) says why.
+        setConn("refused", data.code === "unknown_session" ? t("unknown_session")
+          : data.code === "forbidden" ? t("forbidden") : data.message || t("forbidden"));
         return; // refused by the server: do not hammer it
       }
       if (data.code === "rate_limited") {
