@@ -63,7 +63,13 @@ def new_session():
         else:
             flash(_("Atelier créé."), "info")
             return redirect(url_for(".edit_session", slug=session.slug))
-    return render_template("authoring/session_form.html", form=form, session=None), status(form)
+    sources = db.session.scalars(
+        select(Session).where(Session.archived.is_(False)).order_by(Session.date, Session.title)
+    ).all()
+    return (
+        render_template("authoring/session_form.html", form=form, session=None, sources=sources),
+        status(form),
+    )
 
 
 @bp.route("/sessions/<slug>/edit", methods=["GET", "POST"])
