@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 
 from .helpers import WAIT, log_in, new_page
+
+pytestmark = pytest.mark.e2e
 
 NARROW = {"viewport": {"width": 360, "height": 740}, "locale": "fr-BE"}
 
