@@ -52,7 +52,7 @@ def test_upload_with_problems_names_file_and_place_and_loads_nothing(client, aut
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert f"{name}:" in html
-    assert "&#39;oui-non&#39; is not a question kind" in html
+    assert "« oui-non » n&#39;est pas un type de question" in html
     assert "workshop-upload-" not in html  # no server paths leak
     assert db.session.scalar(select(func.count()).select_from(Session)) == 0
 
@@ -131,5 +131,5 @@ def test_upload_of_a_huge_number_is_a_problem_not_a_500(client, auth, organiser)
     )
     response = _upload(client, ("huge.yaml", huge))
     assert response.status_code == 400
-    assert "99999999999999999999999999 is out of range" in response.get_data(as_text=True)
+    assert "99999999999999999999999999 est hors limites" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Session)) == 0
