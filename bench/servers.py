@@ -198,7 +198,8 @@ def _run(cmd: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Com
 
 
 def prepare_workshop(workdir: Path, env: dict[str, str]) -> tuple[str, str]:
-    """Create the facilitator and load the session; return ``(password, how it was loaded)``."""
+    """Create the console's account and load the session; return ``(password, how it was
+    loaded)``. An organiser: a facilitator drives only the sessions assigned to them."""
     (workdir / "sessions").mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(12)
     done = _run(
@@ -207,7 +208,7 @@ def prepare_workshop(workdir: Path, env: dict[str, str]) -> tuple[str, str]:
             "create-user",
             workload.FACILITATOR,
             "--role",
-            "facilitator",
+            "organiser",
             "--password-stdin",
         ],
         env,
