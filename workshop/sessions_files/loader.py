@@ -181,13 +181,14 @@ def _check_together(specs: list[Spec]) -> list[Problem]:
             for entry in theme.sessions:
                 if entry.slug in listed:
                     other = listed[entry.slug][2].where
+                    place = f"{other.file}:{other.line}"  # not inside _(): pybabel warns
                     problems.append(
                         _problem(
                             entry.where,
                             _(
                                 "l'atelier « %(slug)s » est déjà donné dans %(where)s",
                                 slug=entry.slug,
-                                where=f"{other.file}:{other.line}",
+                                where=place,
                             ),
                         )
                     )
