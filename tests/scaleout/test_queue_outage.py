@@ -32,6 +32,8 @@ from .conftest import (
     login_cookie,
     wait_until_up,
 )
+from .conftest import SESSION_CODE as BASE_CODE
+from .conftest import SESSION_YAML as BASE_SESSION_YAML
 
 pytestmark = pytest.mark.scaleout
 
@@ -41,25 +43,17 @@ HEARTBEAT = 0.5
 #: to 3 s, the snapshot).
 CONVERGE = 12 * HEARTBEAT + 6
 CODE = "QPN7RT"
-SESSION_YAML = f"""\
-kind: session
-slug: outage-test
-title: Panne de la file de messages
-code: {CODE}
-agenda:
-  - kind: debate
-    title: Débat
-    question_set: vote
-question_sets:
-  - key: vote
-    title: Vote
-    questions:
-      - key: choix
-        prompt: Quel délai ?
-        kind: choice
-        options: [moins de 6 mois, 6 à 12 mois, plus d'un an]
-        allow_comment: true
-"""
+#: The scale-out session of conftest.py, as a session of its own, its first question open to
+#: comments.
+SESSION_YAML = (
+    BASE_SESSION_YAML.replace(f"code: {BASE_CODE}", f"code: {CODE}")
+    .replace("slug: scaleout-test", "slug: outage-test")
+    .replace("title: Test de montée en charge", "title: Panne de la file de messages")
+    .replace(
+        "options: [moins de 6 mois, 6 à 12 mois, plus d'un an]\n",
+        "options: [moins de 6 mois, 6 à 12 mois, plus d'un an]\n        allow_comment: true\n",
+    )
+)
 
 
 class OwnRedis:
@@ -242,7 +236,7 @@ def test_clients_converge_through_a_message_queue_outage(outage_cluster):
         phones_a = [client(a, "participant") for _ in range(3)]
         phones_b = [client(b, "participant") for _ in range(3)]
         [vote] = console.state["snapshot"]["sets"]
-        [question] = vote["questions"]
+        question = vote["questions"][0]  # « choix », open to comments
 
         # Redis up: a push from A reaches B's phones by the queue, no resync needed.
         console.call("set_open", {"set_id": vote["id"]})
