@@ -66,3 +66,15 @@ def test_unknown_pages_are_404(client):
     response = client.get("/p/nope")
     assert response.status_code == 404
     assert "Cette page n&#39;existe pas" in response.get_data(as_text=True)
+
+
+def test_archived_sessions_leave_the_public_lists(client):
+    programme, session = _programme_with_session()
+    loose = builders.gen_session(title="Atelier hors thème", slug="hors-theme")
+    session.archived = loose.archived = True
+    db.session.commit()
+    for url in ("/", f"/p/{programme.slug}"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'href="/s/namur"' not in html
+        assert "Atelier hors thème" not in html
+    assert client.get("/s/namur").status_code == 200  # still reachable by its address

@@ -20,7 +20,9 @@ def index():
         .order_by(Programme.title)
     ).all()
     loose_sessions = db.session.scalars(
-        select(Session).where(Session.theme_id.is_(None)).order_by(Session.date, Session.title)
+        select(Session)
+        .where(Session.theme_id.is_(None), Session.archived.is_(False))
+        .order_by(Session.date, Session.title)
     ).all()
     return render_template(
         "programme/index.html", programmes=programmes, loose_sessions=loose_sessions
