@@ -200,7 +200,6 @@ def get(url: str) -> int:
 
 
 def test_backup_during_a_live_session_restores_to_a_working_server(tmp_path):
-    pytest.importorskip("socketio")
     try:
         import websocket  # noqa: F401  (python-socketio's websocket transport)
     except ImportError:
