@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 
 from ..extensions import socketio
 from ..models import Session, User
-from ..services import reset as reset_service
+from ..services import activity
 from ..services.errors import ServiceError
 
 #: The number of simulated phones a page may start (the command line allows more).
@@ -125,7 +125,7 @@ def start(
         status_path.write_text(
             json.dumps({"state": "starting", "participants": participants, "lines": []})
         )
-        reset_service.log_rehearsal(session, participants, by=by)
+        activity.rehearsal_started(session, participants, by=by)
         command = [
             sys.executable,
             "-m",

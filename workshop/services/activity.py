@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Activity, Session, User
+from .unit import transaction
 
 #: The longest ``detail`` kept.
 MAX_DETAIL = 500
@@ -51,6 +52,34 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def rehearsal_started(session: Session, participants: int, *, by: User | str | None) -> None:
+    """``rehearsal.started`` with the number of simulated phones (its own transaction: nothing
+    else is written when a rehearsal starts)."""
+    with transaction():
+        record("rehearsal.started", by=by, session=session, detail=f"{participants} participants")
+
+
+def exported(
+    session: Session,
+    fmt: str,
+    *,
+    identify: bool,
+    include_rehearsal: bool,
+    by: User | str | None,
+) -> None:
+    """``export`` with its format and options (an identifying export is personal data); its own
+    transaction: an export writes nothing else."""
+    with transaction():
+        record(
+            "export",
+            by=by,
+            session=session,
+            detail=(
+                f"format={fmt} identify={int(identify)} include_rehearsal={int(include_rehearsal)}"
+            ),
+        )
 
 
 def entries(

@@ -156,34 +156,3 @@ def _publish_reset(session_id: int, set_ids: list[int], sids: list[str]) -> None
     state.results.mark(session_id)  # the counters
     for sid in sids:
         socketio.server.disconnect(sid, namespace="/")  # every process (message queue)
-
-
-# --- activity log lines -------------------------------------------------------------------------
-
-
-def log_rehearsal(session: Session, participants: int, *, by: User | str | None) -> None:
-    """``rehearsal.started`` with the number of simulated phones."""
-    with transaction():
-        activity.record(
-            "rehearsal.started", by=by, session=session, detail=f"{participants} participants"
-        )
-
-
-def log_export(
-    session: Session,
-    fmt: str,
-    *,
-    identify: bool,
-    include_rehearsal: bool,
-    by: User | str | None,
-) -> None:
-    """``export`` with its format and options (an identifying export is personal data)."""
-    with transaction():
-        activity.record(
-            "export",
-            by=by,
-            session=session,
-            detail=(
-                f"format={fmt} identify={int(identify)} include_rehearsal={int(include_rehearsal)}"
-            ),
-        )

@@ -56,7 +56,7 @@ def export(
     from ..extensions import db
     from ..models import Programme, Session
     from ..models.session import normalise_code
-    from ..services import reset as reset_service
+    from ..services import activity
     from . import exporters
 
     if bool(code) == bool(programme_slug):
@@ -81,7 +81,7 @@ def export(
             content = exporters.export_session(
                 session, fmt, identify=identify, include_rehearsal=include_rehearsal
             )
-            reset_service.log_export(
+            activity.exported(
                 session,
                 fmt,
                 identify=identify,
@@ -224,7 +224,7 @@ def rehearse(
     from ..models import Session
     from ..models.session import normalise_code
     from ..rehearsals import tickets
-    from ..services import reset as reset_service
+    from ..services import activity
     from ..services.errors import ServiceError
     from .rehearsal import rehearse as run
 
@@ -243,7 +243,7 @@ def rehearse(
             status.update(state="failed", error=exc.message)
             raise click.ClickException(exc.message) from None
     if status_file is None:
-        reset_service.log_rehearsal(session, participants, by="workshop rehearse")
+        activity.rehearsal_started(session, participants, by="workshop rehearse")
     db.session.remove()  # the server writes; do not hold a connection open meanwhile
     started = time.monotonic()
 

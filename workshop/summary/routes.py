@@ -32,8 +32,8 @@ from ..auth.access import facilitator_required
 from ..extensions import db
 from ..models import Conclusion, Session
 from ..models.session import normalise_code
+from ..services import activity
 from ..services import conclusions as conclusion_service
-from ..services import reset as reset_service
 from ..services.errors import ServiceError
 from ..services.validation import parse_id
 from . import exporters, figures
@@ -173,7 +173,7 @@ def export(code: str, fmt: str):
     content = exporters.export_session(
         session, fmt, identify=identify, include_rehearsal=include_rehearsal
     )
-    reset_service.log_export(
+    activity.exported(
         session, fmt, identify=identify, include_rehearsal=include_rehearsal, by=current_user
     )
     return _download(content, fmt, exporters.filename(session, fmt))
