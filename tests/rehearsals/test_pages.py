@@ -1,4 +1,4 @@
-"""The rehearsal page (organisers only; how many phones) and ``workshop rehearse``'s message
+"""The rehearsal page (organisers and the session's facilitators; how many phones) and ``workshop rehearse``'s message
 when a package it needs is missing."""
 
 from __future__ import annotations
@@ -7,14 +7,22 @@ import sys
 
 import pytest
 
+from tests import builders
 from workshop.models import Activity
 
 
-def test_the_rehearsal_page_is_for_organisers_only(app, client, auth, facilitator, session):
+def test_the_rehearsal_page_is_for_organisers_and_the_sessions_facilitators(
+    app, client, auth, facilitator, session
+):
     auth.login()
-    assert client.get(f"/admin/sessions/{session.slug}/rehearsal").status_code == 403
+    refused = client.get(f"/admin/sessions/{session.slug}/rehearsal")
+    assert refused.status_code == 403
+    assert "Cet atelier ne vous est pas attribué" in refused.get_data(as_text=True)
     assert client.post(f"/admin/sessions/{session.slug}/rehearsal").status_code == 403
     assert client.get(f"/admin/sessions/{session.slug}/rehearsal.json").status_code == 403
+    builders.assign(facilitator, session)
+    assert client.get(f"/admin/sessions/{session.slug}/rehearsal").status_code == 200
+    assert client.get(f"/admin/sessions/{session.slug}/rehearsal.json").status_code == 200
     auth.logout()
     assert client.get(f"/admin/sessions/{session.slug}/rehearsal").status_code == 302
 

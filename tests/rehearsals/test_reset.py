@@ -137,11 +137,18 @@ def test_a_phone_can_join_again_after_a_reset(app, played, organiser, sockets):
 # --- the page -----------------------------------------------------------------------------------
 
 
-def test_the_reset_page_is_for_organisers_only(app, client, auth, facilitator, played):
+def test_the_reset_page_is_for_organisers_and_the_sessions_facilitators(
+    app, client, auth, facilitator, played
+):
     auth.login()
     assert client.get(f"/admin/sessions/{played.slug}/reset").status_code == 403
-    assert client.post(f"/admin/sessions/{played.slug}/reset", data={"code": played.code})
+    refused = client.post(f"/admin/sessions/{played.slug}/reset", data={"code": played.code})
+    assert refused.status_code == 403
     assert _count(Participant) == 2
+    builders.assign(facilitator, played)
+    done = client.post(f"/admin/sessions/{played.slug}/reset", data={"code": played.code})
+    assert done.status_code == 302
+    assert _count(Participant) == 0
     auth.logout()
     response = client.get(f"/admin/sessions/{played.slug}/reset")
     assert response.status_code == 302

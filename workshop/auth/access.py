@@ -52,29 +52,30 @@ def not_facilitator() -> Refused:
     return Refused(_("Cette page est réservée aux animateurs et organisateurs."))
 
 
-def may_drive(code: str | None) -> bool:
-    """Whether the logged-in user may drive the session of join code ``code`` (an unknown code
-    passes: the page answers 404 itself)."""
+def may_drive(code: str | None = None, *, slug: str | None = None) -> bool:
+    """Whether the logged-in user may drive the session of join code ``code`` (or of address
+    ``slug``); an unknown session passes: the page answers 404 itself."""
     if not (current_user.is_authenticated and current_user.can_facilitate):
         return False
-    if current_user.is_organiser or code is None:
+    if current_user.is_organiser or (code is None and slug is None):
         return True
-    session_id = db.session.scalar(select(Session.id).where(Session.code == normalise_code(code)))
+    where = Session.code == normalise_code(code) if code is not None else Session.slug == slug
+    session_id = db.session.scalar(select(Session.id).where(where))
     if session_id is None:
         return True
     return accounts.is_assigned(current_user.id, session_id)
 
 
 def facilitator_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Pages of the console, summary and exports: a logged-in organiser, or a facilitator
-    assigned to the session of the view's ``code`` (when it has one)."""
+    """Pages of the console, summary, exports, rehearsal and reset: a logged-in organiser, or a
+    facilitator assigned to the session of the view's ``code`` or ``slug`` (when it has one)."""
 
     @wraps(view)
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not current_user.can_facilitate:
             raise not_facilitator()
-        if not may_drive(kwargs.get("code")):
+        if not may_drive(kwargs.get("code"), slug=kwargs.get("slug")):
             raise not_assigned()
         return view(*args, **kwargs)
 

@@ -1,4 +1,4 @@
-"""Rehearsal and reset pages (organisers only; see the package's docstring).
+"""Rehearsal and reset pages (organisers, and the facilitators assigned to the session).
 
 ``/admin/sessions/<slug>/rehearsal``          start a rehearsal of N simulated phones (POST)
 ``/admin/sessions/<slug>/rehearsal.json``     its progress (the page refreshes itself while it runs)
@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import organiser_required
+from ..auth.access import facilitator_required
 from ..extensions import db
 from ..models import Session
 from ..models.enums import SetState
@@ -33,7 +33,7 @@ def _session_or_404(slug: str) -> Session:
 
 
 @bp.route("/sessions/<slug>/rehearsal", methods=["GET", "POST"])
-@organiser_required
+@facilitator_required
 def rehearsal(slug: str):
     session = _session_or_404(slug)
     form = RehearsalForm()
@@ -61,14 +61,14 @@ def rehearsal(slug: str):
 
 
 @bp.route("/sessions/<slug>/rehearsal.json")
-@organiser_required
+@facilitator_required
 def rehearsal_status(slug: str):
     session = _session_or_404(slug)
     return jsonify(runner.status(session.id) or {"state": "none", "running": False})
 
 
 @bp.route("/sessions/<slug>/reset", methods=["GET", "POST"])
-@organiser_required
+@facilitator_required
 def reset(slug: str):
     session = _session_or_404(slug)
     form = ResetForm()
