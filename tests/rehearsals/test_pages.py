@@ -1,5 +1,5 @@
-"""The rehearsal page (organisers and the session's facilitators; how many phones) and ``workshop rehearse``'s message
-when a package it needs is missing."""
+"""The rehearsal page (organisers and the session's facilitators; how many phones) and
+``workshop rehearse``'s message when a package it needs is missing."""
 
 from __future__ import annotations
 
