@@ -57,3 +57,26 @@ def test_rehearse_says_what_is_missing(app, runner, session, monkeypatch):
     assert "workshop rehearse needs aiohttp, which is not installed here" in result.output
     assert "pip install -e ." in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_progress_of_a_rehearsal_reads_in_the_users_language(app):
+    from flask_babel import refresh
+
+    from workshop.rehearsals.progress import describe
+
+    with app.test_request_context(headers={"Accept-Language": "fr-BE"}):
+        assert describe({"t": 2.25, "event": "joined", "joined": 10, "total": 30}) == (
+            "2,2 s — 10 téléphones sur 30 ont rejoint l'atelier."
+        )
+        closed = describe(
+            {"t": 9, "event": "closed", "number": 1, "total": 3, "answers": 57, "late": 2}
+        )
+        assert closed == (
+            "9,0 s — Questionnaire 1/3 fermé : 57 réponse(s). 2 téléphone(s) trop lent(s)."
+        )
+        # An event of a newer or broken rehearsal shows its name, never an error page.
+        assert describe({"t": 1, "event": "opened"}) == "1,0 s — opened"
+        assert describe({"event": "later"}) == "0,0 s — later"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()  # the test's app context keeps the locale it found first
+        assert describe({"t": 0.5, "event": "console", "sets": 3}).startswith("0.5 s — ")

@@ -16,7 +16,8 @@ import pytest
 from tests import builders
 from tests.support import ServerProcess, server_env
 from workshop.extensions import db
-from workshop.models import Activity, Answer, Participant, Question
+from workshop.models import Activity, Answer, Participant, Question, QuestionSet
+from workshop.models.enums import SetState
 
 PHONES = int(os.environ.get("REHEARSAL_PHONES", "5"))
 
@@ -75,14 +76,16 @@ def test_a_rehearsal_from_the_web_page(app, server, organiser):
     assert f"/screen/{code}" in page  # the projector, to watch it
 
     started = time.monotonic()
-    status, page = browser.post(f"/admin/sessions/{slug}/rehearsal", {"participants": PHONES})
+    status, page = browser.post(
+        f"/admin/sessions/{slug}/rehearsal", {"participants": PHONES, "pace": 1}
+    )
     assert status == 200, page
     assert "Répétition lancée." in page
     assert "En cours" in page  # and no form to start another one
     # A second one at once is refused.
     status, page = browser.post(
         f"/admin/sessions/{slug}/rehearsal",
-        {"participants": 2},
+        {"participants": 2, "pace": 0},
         form_page=f"/admin/sessions/{slug}/reset",
     )
     assert status == 400
@@ -99,6 +102,12 @@ def test_a_rehearsal_from_the_web_page(app, server, organiser):
     assert progress["answers"] == PHONES * questions
     assert progress["refused"] == {}
     print(f"\n{PHONES} phones from the web page: {elapsed:.1f}s")  # noqa: T201
+    # Its progress in French; with a pace, each set's results were shown on the projector.
+    sets = QuestionSet.query.filter_by(session_id=session_id).all()
+    assert f"{PHONES} téléphones sur {PHONES} ont rejoint l'atelier." in progress["lines"][0]
+    shown = [line for line in progress["lines"] if "résultats affichés au projecteur" in line]
+    assert len(shown) == len(sets)
+    assert all(s.state is SetState.CLOSED and s.revealed for s in sets)
 
     marked = Participant.query.filter_by(session_id=session_id, rehearsal=True).count()
     assert marked == PHONES

@@ -43,11 +43,13 @@ def rehearsal(slug: str):
                 session,
                 form.participants.data,
                 answer_only=form.answer_only.data,
+                pace=form.pace.data,
                 base_url=request.host_url,
                 by=current_user,
             )
         except ServiceError as exc:
-            form.participants.errors = [*form.participants.errors, exc.message]
+            field = form.pace if exc.details.get("field") == "pace" else form.participants
+            field.errors = [*field.errors, exc.message]
         else:
             flash(_("Répétition lancée."), "info")
             return redirect(url_for(".rehearsal", slug=session.slug))

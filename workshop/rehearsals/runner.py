@@ -32,9 +32,12 @@ from ..extensions import socketio
 from ..models import Session, User
 from ..services import activity
 from ..services.errors import ServiceError
+from . import progress
 
 #: The number of simulated phones a page may start (the command line allows more).
 MIN_PHONES, MAX_PHONES = 1, 200
+#: The longest pace a page may ask for (seconds per question set).
+MAX_PACE = 300
 #: Seconds a lock without a pid yet counts as a rehearsal being started.
 STARTING_GRACE = 30
 
@@ -93,6 +96,7 @@ def status(session_id: int) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     data["running"] = running(session_id)
+    data["lines"] = [progress.describe(event) for event in data.get("events") or []]
     if data.get("state") in ("starting", "running") and not data["running"]:
         data["state"] = "failed"
         data["error"] = data.get("error") or _("La répétition s'est arrêtée sans finir.")
@@ -100,16 +104,27 @@ def status(session_id: int) -> dict[str, Any] | None:
 
 
 def start(
-    session: Session, participants: int, *, answer_only: bool, base_url: str, by: User
+    session: Session,
+    participants: int,
+    *,
+    answer_only: bool,
+    base_url: str,
+    by: User,
+    pace: int = 0,
 ) -> None:
     """Start a rehearsal of ``participants`` simulated phones against ``base_url`` (this
-    server), logged as ``rehearsal.started``. Refused (``rehearsal_running``) while another
-    rehearsal of the session runs, (``bad_payload``) outside 1–200 phones."""
+    server), each set open ``pace`` seconds, logged as ``rehearsal.started``. Refused
+    (``rehearsal_running``) while another rehearsal of the session runs, (``bad_payload``)
+    outside 1–200 phones or 0–300 seconds."""
     if not MIN_PHONES <= participants <= MAX_PHONES:
         raise ServiceError(
             "bad_payload",
             _("Entre %(min)d et %(max)d participants.", min=MIN_PHONES, max=MAX_PHONES),
             field="participants",
+        )
+    if not 0 <= pace <= MAX_PACE:
+        raise ServiceError(
+            "bad_payload", _("Entre 0 et %(max)s secondes.", max=MAX_PACE), field="pace"
         )
     if session.purged_at is not None:
         raise ServiceError("session_closed", _("Cet atelier est purgé : pas de répétition."))
@@ -123,7 +138,7 @@ def start(
         ) from None
     try:
         status_path.write_text(
-            json.dumps({"state": "starting", "participants": participants, "lines": []})
+            json.dumps({"state": "starting", "participants": participants, "events": []})
         )
         activity.rehearsal_started(session, participants, by=by)
         command = [
@@ -136,6 +151,8 @@ def start(
             str(participants),
             "--url",
             base_url.rstrip("/"),
+            "--pace",
+            str(pace),
             "--status-file",
             str(status_path),
         ]

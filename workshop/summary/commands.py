@@ -149,7 +149,7 @@ class StatusFile:
             "state": "running",
             "pid": os.getpid(),
             "participants": participants,
-            "lines": [],
+            "events": [],
             "answers": 0,
             "upvotes": 0,
             "refused": {},
@@ -166,8 +166,9 @@ class StatusFile:
         partial.write_text(json.dumps(self.data, ensure_ascii=False))
         partial.replace(self.path)
 
-    def line(self, text: str) -> None:
-        self.update(lines=[*self.data["lines"], text][-30:])
+    def event(self, event: dict) -> None:
+        """One progress event (``{"t": seconds, "event": name, **values}``); the last 30."""
+        self.update(events=[*self.data["events"], event][-30:])
 
 
 @click.command("rehearse")
@@ -187,6 +188,14 @@ class StatusFile:
     help="Seconds the phones get per set before it is closed anyway.",
 )
 @click.option(
+    "--pace",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 300),
+    help="Seconds each set stays open (answers spread over it), then its results are shown "
+    "for half as long: a rehearsal to follow on the projector. 0: as fast as the phones go.",
+)
+@click.option(
     "--status-file",
     hidden=True,
     help="Write the progress as JSON there (the rehearsal page, which logs the start itself).",
@@ -199,6 +208,7 @@ def rehearse(
     answer_only: bool,
     seed: int | None,
     set_timeout: float,
+    pace: float,
     status_file: str | None,
 ) -> None:
     """Drive N simulated phones (and the facilitator) against a running server.
@@ -226,6 +236,7 @@ def rehearse(
     from ..rehearsals import tickets
     from ..services import activity
     from ..services.errors import ServiceError
+    from .rehearsal import describe
     from .rehearsal import rehearse as run
 
     status = StatusFile(status_file, participants)
@@ -247,10 +258,10 @@ def rehearse(
     db.session.remove()  # the server writes; do not hold a connection open meanwhile
     started = time.monotonic()
 
-    def report(line: str) -> None:
-        stamped = f"[{time.monotonic() - started:6.1f}s] {line}"
-        click.echo(stamped, err=True)
-        status.line(stamped)
+    def report(event: str, **values) -> None:
+        elapsed = round(time.monotonic() - started, 1)
+        click.echo(f"[{elapsed:6.1f}s] {describe(event, values)}", err=True)
+        status.event({"t": elapsed, "event": event, **values})
 
     try:
         tally = asyncio.run(
@@ -264,6 +275,7 @@ def rehearse(
                 seed=seed,
                 set_timeout=set_timeout,
                 ticket=ticket,
+                pace=pace,
             )
         )
     except KeyboardInterrupt:

@@ -3,7 +3,13 @@ through the real Socket.IO protocol (docs/protocol.md), websocket transport.
 
 Phones join with a stakeholder group (``profile``), answer every set that opens with varied
 plausible answers, write a few French comments and upvote others' comments. The facilitator
-(``console``) opens each question set in turn, waits for the phones, and closes it.
+(``console``) opens each question set in turn, waits for the phones, and closes it. With a
+``pace`` (seconds per set), the phones' answers are spread over that time and the facilitator
+keeps each set open that long, then shows its results for half as long: a rehearsal one can
+follow on the projector.
+
+Progress is reported as events (:data:`Report`: a name and its values), which the command line
+prints with :func:`describe` and the rehearsal page shows in the user's language.
 
 Only the console's login cookie needs the app (its secret key and database): see
 :func:`console_cookie`. The rest is a pure client of the server at ``base_url``.
@@ -54,6 +60,8 @@ WORDS = (
 
 #: How long phones get to answer a set before the facilitator closes it anyway (seconds).
 SET_TIMEOUT = 60.0
+#: The longest pace a rehearsal accepts (seconds per set).
+MAX_PACE = 300.0
 
 
 def plausible_value(question: dict[str, Any], rng: random.Random) -> Any:
@@ -113,8 +121,10 @@ class Phone:
         rng: random.Random,
         tally: Tally,
         ticket: str | None = None,
+        pace: float = 0.0,
     ) -> None:
         self.index = index
+        self.pace = pace  # seconds per set over which this phone spreads its answers
         self.base_url = base_url
         self.code = code
         self.ticket = ticket  # the rehearsal ticket: the server marks the participant
@@ -177,8 +187,11 @@ class Phone:
 
     async def _answer_set(self, qset: dict, event: asyncio.Event) -> None:
         try:
-            for question in qset["questions"]:
-                await asyncio.sleep(self.rng.uniform(0.05, 0.4))  # reading, thumbs
+            questions = qset["questions"]
+            spread = self.pace * 0.8 / max(len(questions), 1)
+            for question in questions:
+                # reading, thumbs; with a pace, the room's answers trickle in over the set
+                await asyncio.sleep(self.rng.uniform(0.05, 0.4) + self.rng.uniform(0, spread))
                 await self._answer(question)
             await self._upvote(qset)
         finally:
@@ -285,7 +298,34 @@ async def _connect(
         raise RuntimeError(f"the {who} could not connect to {base_url}: {exc}") from None
 
 
-Report = Callable[[str], None]
+#: ``report(event, **values)``: ``joined`` (joined, total), ``console`` (sets), ``opened``
+#: (number, total, title), ``closed`` (number, total, answers, late), ``revealed`` (number,
+#: total), ``waiting`` (), ``progress`` (answers, closed, total).
+Report = Callable[..., None]
+
+
+def describe(event: str, values: dict[str, Any]) -> str:
+    """An event of the rehearsal in English, for the command line."""
+    v = values
+    lines = {
+        "joined": lambda: f"phones joined: {v['joined']}/{v['total']}",
+        "console": lambda: f"console connected; {v['sets']} question set(s)",
+        "opened": lambda: f"[{v['number']}/{v['total']}] opened « {v['title']} »",
+        "closed": lambda: (
+            f"[{v['number']}/{v['total']}] closed: {v['answers']} answer(s)"
+            + (f", {v['late']} phone(s) too slow" if v["late"] else "")
+        ),
+        "revealed": lambda: f"[{v['number']}/{v['total']}] results shown on the projector",
+        "waiting": lambda: "waiting for the facilitator to open question sets (Ctrl+C to stop)",
+        "progress": lambda: (
+            f"answers so far: {v['answers']}; sets closed: {v['closed']}/{v['total']}"
+        ),
+    }
+    return lines[event]() if event in lines else f"{event}: {v}"
+
+
+def _print(event: str, **values: Any) -> None:
+    print(describe(event, values))
 
 
 async def rehearse(
@@ -295,26 +335,28 @@ async def rehearse(
     *,
     console_cookie: str | None,
     set_count: int,
-    report: Report = print,
+    report: Report = _print,
     seed: int | None = None,
     set_timeout: float = SET_TIMEOUT,
     ticket: str | None = None,
+    pace: float = 0.0,
 ) -> Tally:
     """Run a rehearsal; ``console_cookie`` None leaves facilitating to a human (answer-only):
     the phones then answer whatever opens until ``set_count`` sets have been seen closed.
     ``ticket`` (workshop/rehearsals/tickets.py) makes the server mark the phones' participants
-    as rehearsal ones (left out of the summary and exports)."""
+    as rehearsal ones (left out of the summary and exports). ``pace``: seconds each set stays
+    open (0: as short as the phones allow), its results then shown for half as long."""
     rng = random.Random(seed)  # noqa: S311  (simulated answers, not secrets)
     tally = Tally()
     phones = [
-        Phone(i, base_url, code, random.Random(rng.random()), tally, ticket)  # noqa: S311
+        Phone(i, base_url, code, random.Random(rng.random()), tally, ticket, pace)  # noqa: S311
         for i in range(participants)
     ]
     console = Console(base_url, code, console_cookie) if console_cookie else None
     try:
         await _join_all(phones, report)
         if console is not None:
-            await _facilitate(console, phones, report, tally, set_timeout)
+            await _facilitate(console, phones, report, tally, max(set_timeout, pace), pace)
         else:
             await _follow(phones, set_count, report, tally)
     finally:
@@ -330,30 +372,40 @@ async def _join_all(phones: list[Phone], report: Report) -> None:
     for start in range(0, len(phones), batch):
         await asyncio.gather(*(p.join() for p in phones[start : start + batch]))
         joined += len(phones[start : start + batch])
-        report(f"phones joined: {joined}/{len(phones)}")
+        report("joined", joined=joined, total=len(phones))
 
 
 async def _facilitate(
-    console: Console, phones: list[Phone], report: Report, tally: Tally, set_timeout: float
+    console: Console,
+    phones: list[Phone],
+    report: Report,
+    tally: Tally,
+    set_timeout: float,
+    pace: float = 0.0,
 ) -> None:
     sets = await console.join()
-    report(f"console connected; {len(sets)} question set(s)")
+    report("console", sets=len(sets))
+    loop = asyncio.get_running_loop()
     for number, qset in enumerate(sets, start=1):
+        where = {"number": number, "total": len(sets)}
         before = tally.answers
         await console.command("set_open", {"set_id": qset["id"]})
-        report(f"[{number}/{len(sets)}] opened « {qset['title']} »")
+        opened = loop.time()
+        report("opened", title=qset["title"], **where)
         waits = [p.wait_set(qset["id"], set_timeout) for p in phones]
         results = await asyncio.gather(*waits, return_exceptions=True)
         late = sum(isinstance(r, Exception) for r in results)
+        await asyncio.sleep(max(0.0, pace - (loop.time() - opened)))
         await console.command("set_close", {"set_id": qset["id"]})
-        report(
-            f"[{number}/{len(sets)}] closed: {tally.answers - before} answer(s)"
-            + (f", {late} phone(s) too slow" if late else "")
-        )
+        report("closed", answers=tally.answers - before, late=late, **where)
+        if pace:
+            await console.command("set_reveal", {"set_id": qset["id"], "revealed": True})
+            report("revealed", **where)
+            await asyncio.sleep(pace / 2)
 
 
 async def _follow(phones: list[Phone], set_count: int, report: Report, tally: Tally) -> None:
-    report("waiting for the facilitator to open question sets (Ctrl+C to stop)")
+    report("waiting")
     last = -1
     while True:
         closed = set().union(*(p.seen_closed for p in phones))
@@ -361,5 +413,5 @@ async def _follow(phones: list[Phone], set_count: int, report: Report, tally: Ta
             return
         if tally.answers != last:
             last = tally.answers
-            report(f"answers so far: {tally.answers}; sets closed: {len(closed)}/{set_count}")
+            report("progress", answers=tally.answers, closed=len(closed), total=set_count)
         await asyncio.sleep(1.0)
