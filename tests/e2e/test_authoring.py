@@ -93,14 +93,26 @@ def _fill(page, label: str, value) -> None:
         page.get_by_label(label, exact=True).fill(str(value))
 
 
+def _fill_from(page, data: dict, fields: dict[str, str]) -> None:
+    """Fill the fields labelled as ``fields``' keys with ``data``'s values at its values."""
+    for label, key in fields.items():
+        _fill(page, label, data.get(key))
+
+
 def _build_programme(page, pages: Pages, server: LiveServer, programme: dict) -> None:
     page.goto(server.url("/admin/"))
     pages.check(page, "01-organisation")
     page.get_by_role("link", name="Nouveau programme").click()
-    _fill(page, "Titre", programme["title"])
-    _fill(page, "Identifiant (slug)", programme["slug"])
-    _fill(page, "Organisateur", programme["organiser"])
-    _fill(page, "Description", programme["description"])
+    _fill_from(
+        page,
+        programme,
+        {
+            "Titre": "title",
+            "Identifiant (slug)": "slug",
+            "Organisateur": "organiser",
+            "Description": "description",
+        },
+    )
     pages.check(page, "02-nouveau-programme")
     _save(page, "Enregistrer le programme")
     for theme in programme["themes"]:
@@ -120,11 +132,17 @@ def _build_session(page, pages: Pages, shipped: dict, programme: dict) -> str:
     )
     _fill(page, "Date", shipped["date"].isoformat())
     _fill(page, "Heure de début", "09:00")
-    _fill(page, "Lieu", shipped["place"])
-    _fill(page, "Organisateur", shipped["organiser"])
-    for label, key in (("Enjeu", "theme_statement"), ("Objectif", "objective")):
-        _fill(page, label, shipped[key])
-    _fill(page, "Méthode", shipped["method"])
+    _fill_from(
+        page,
+        shipped,
+        {
+            "Lieu": "place",
+            "Organisateur": "organiser",
+            "Enjeu": "theme_statement",
+            "Objectif": "objective",
+            "Méthode": "method",
+        },
+    )
     pages.check(page, "04-nouvel-atelier")
     _save(page, "Enregistrer l'atelier")
     edit_url = page.url
@@ -132,10 +150,11 @@ def _build_session(page, pages: Pages, shipped: dict, programme: dict) -> str:
 
     for speaker in shipped["speakers"]:
         page.get_by_role("link", name="Ajouter un intervenant").click()
-        _fill(page, "Nom", speaker["name"])
-        _fill(page, "Clé", speaker["key"])
-        _fill(page, "Fonction", speaker["role"])
-        _fill(page, "Organisation", speaker["organisation"])
+        _fill_from(
+            page,
+            speaker,
+            {"Nom": "name", "Clé": "key", "Fonction": "role", "Organisation": "organisation"},
+        )
         pages.check(page, "05-intervenant")
         _save(page, "Enregistrer l'intervenant")
         page.goto(edit_url)

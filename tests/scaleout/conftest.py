@@ -198,9 +198,45 @@ def login_cookie(base_url: str, username: str, password: str) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
-class Socket:
-    """A python-socketio client on the websocket transport; every received event is queued by
-    name so tests wait on events, never on time."""
+class LiveClient:
+    """A python-socketio client on the websocket transport, connected as ``role`` to the
+    session ``code``; ``on_event(event, data=None)`` gets every event it receives."""
+
+    def __init__(
+        self,
+        base_url: str,
+        role: str,
+        code: str,
+        on_event: Callable[..., None],
+        cookie: str | None = None,
+        token: str | None = None,
+    ) -> None:
+        import socketio
+
+        self.role = role
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", on_event)
+        self.client.connect(
+            base_url,
+            auth={"code": code, "role": role, **({"token": token} if token else {})},
+            headers={"Cookie": cookie} if cookie else {},
+            transports=["websocket"],
+            wait_timeout=EVENT_TIMEOUT,
+        )
+
+    def call(self, event: str, payload: dict) -> dict:
+        ack = self.client.call(event, payload, timeout=EVENT_TIMEOUT)
+        assert ack["ok"], ack
+        return ack
+
+    def close(self) -> None:
+        if self.client.connected:
+            self.client.disconnect()
+
+
+class Socket(LiveClient):
+    """A :class:`LiveClient` that queues every received event by name, so tests wait on
+    events, never on time."""
 
     def __init__(
         self,
@@ -210,19 +246,8 @@ class Socket:
         cookie: str | None = None,
         token: str | None = None,
     ) -> None:
-        import socketio
-
-        self.role = role
-        self.client = socketio.Client(reconnection=False)
         self._queues: dict[str, queue.Queue] = {}
-        self.client.on("*", self._record)
-        self.client.connect(
-            base_url,
-            auth={"code": code, "role": role, **({"token": token} if token else {})},
-            headers={"Cookie": cookie} if cookie else {},
-            transports=["websocket"],
-            wait_timeout=EVENT_TIMEOUT,
-        )
+        super().__init__(base_url, role, code, self._record, cookie, token)
         self.snapshot = self.wait("snapshot")
 
     def _queue(self, event: str) -> queue.Queue:
@@ -250,15 +275,6 @@ class Socket:
                 continue
             if predicate(data):
                 return data
-
-    def call(self, event: str, payload: dict) -> dict:
-        ack = self.client.call(event, payload, timeout=EVENT_TIMEOUT)
-        assert ack["ok"], ack
-        return ack
-
-    def close(self) -> None:
-        if self.client.connected:
-            self.client.disconnect()
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from .conftest import (
     FACILITATOR,
     PG_ADMIN_DSN,
     Cluster,
+    LiveClient,
     create_facilitator,
     login_cookie,
     wait_until_up,
@@ -97,25 +98,15 @@ class OwnRedis:
             self.process.wait(timeout=10)
 
 
-class Client:
-    """A python-socketio client that keeps every event in arrival order and follows the
+class Client(LiveClient):
+    """A live client that keeps every event in arrival order and follows the
     revision protocol like the pages do: the state it shows is its snapshot plus the pushes
     since; a ``rev`` whose base is ahead of it, or a ``beat`` ahead of it, makes it resync."""
 
     def __init__(self, base_url: str, role: str, cookie: str | None = None) -> None:
-        import socketio
-
-        self.role = role
         self.events: queue.Queue = queue.Queue()
-        self.client = socketio.Client(reconnection=False)
-        self.client.on("*", lambda event, data=None: self.events.put((event, data)))
-        self.client.connect(
-            base_url,
-            auth={"code": CODE, "role": role},
-            headers={"Cookie": cookie} if cookie else {},
-            transports=["websocket"],
-            wait_timeout=EVENT_TIMEOUT,
-        )
+        record = lambda event, data=None: self.events.put((event, data))  # noqa: E731
+        super().__init__(base_url, role, CODE, record, cookie)
         self.rev: int | None = None
         self.state: dict[str, Any] = {}
         self.resyncs = 0
@@ -169,15 +160,6 @@ class Client:
             except queue.Empty:
                 continue
         return time.monotonic() - start
-
-    def call(self, event: str, payload: dict) -> dict:
-        ack = self.client.call(event, payload, timeout=EVENT_TIMEOUT)
-        assert ack["ok"], ack
-        return ack
-
-    def close(self) -> None:
-        if self.client.connected:
-            self.client.disconnect()
 
 
 @pytest.fixture
