@@ -111,4 +111,4 @@ def test_purge_now_needs_a_confirmation_and_an_ended_session(client, auth, organ
     assert "Rédiger les conclusions" not in summary
     [line] = activity.entries(session_id=session.id, limit=1)
     assert (line.action, line.actor) == ("session.purged", "organiser")
-    assert line.detail == "1 participants, 0 answers"
+    assert line.detail == "participants=1 answers=0"

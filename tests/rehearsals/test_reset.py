@@ -111,7 +111,7 @@ def test_reset_is_written_to_the_activity_log(app, played, organiser):
     entry = db.session.scalar(select(Activity).where(Activity.action == "session.reset"))
     assert entry.actor == "organiser"
     assert entry.session_id == played.id
-    assert entry.detail == "2 participants (1 rehearsal), 2 answers"
+    assert entry.detail == "participants=2 rehearsal=1 answers=2"
 
 
 def test_reset_is_refused_while_a_set_is_open(app, played, organiser):

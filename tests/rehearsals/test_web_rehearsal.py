@@ -114,7 +114,7 @@ def test_a_rehearsal_from_the_web_page(app, server, organiser):
     assert Participant.query.filter_by(session_id=session_id).count() == PHONES
     assert Answer.query.count() == PHONES * questions
     entry = Activity.query.filter_by(action="rehearsal.started").one()
-    assert (entry.actor, entry.detail) == ("organiser", f"{PHONES} participants")
+    assert (entry.actor, entry.detail) == ("organiser", f"participants={PHONES}")
 
     summary = browser.get(f"/summary/{code}")
     assert f"Répétition : {PHONES} participants simulés" in summary

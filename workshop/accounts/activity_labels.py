@@ -3,7 +3,13 @@ A code without a label here is shown as it is."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from ..services.accounts import REHEARSAL_USERNAME
+from ..services.activity import parse_facts
 
 ACTION_LABELS = {
     # accounts (services/accounts.py)
@@ -70,3 +76,70 @@ ACTION_LABELS = {
 def action_label(code: str) -> str:
     label = ACTION_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+def actor_label(entry: Any) -> str:
+    """Who did it: the account's name; the rehearsals' simulated console said as such."""
+    if entry.actor == REHEARSAL_USERNAME and entry.action != "account.created":
+        return _("répétition (console simulée)")
+    return entry.actor or _("(inconnu)")
+
+
+def _role(facts: dict[str, str]) -> str:
+    from .forms import ROLE_LABELS
+
+    return str(ROLE_LABELS.get(facts.get("role", ""), facts.get("role", "")))
+
+
+def _export(facts: dict[str, str]) -> str:
+    text = _("format %(format)s", format=facts.get("format", "?"))
+    if facts.get("identify") == "1":
+        text += _(", avec les pseudonymes")
+    if facts.get("include_rehearsal") == "1":
+        text += _(", répétition comprise")
+    return text
+
+
+def _copied(facts: dict[str, str]) -> str:
+    if facts.get("with_sets") == "1":
+        return _("copie de %(slug)s, avec ses questions", slug=facts.get("source", "?"))
+    return _("copie de %(slug)s", slug=facts.get("source", "?"))
+
+
+def _retention(facts: dict[str, str]) -> str:
+    days = facts.get("retention_days", "")
+    if not days.isdigit():
+        return _("conservation : la durée par défaut")
+    return _("conservation : %(days)s jours", days=days)
+
+
+_DETAILS = {
+    "rehearsal.started": lambda f: _("%(n)s téléphones simulés", n=f["participants"]),
+    "session.reset": lambda f: _(
+        "%(n)s participant(s) effacé(s), dont %(r)s simulé(s) ; %(a)s réponse(s)",
+        n=f["participants"],
+        r=f["rehearsal"],
+        a=f["answers"],
+    ),
+    "session.purged": lambda f: _(
+        "%(n)s participant(s) et %(a)s réponse(s) effacés", n=f["participants"], a=f["answers"]
+    ),
+    "privacy.changed": _retention,
+    "export": _export,
+    "session.copied": _copied,
+    "account.created": _role,
+    "account.invited": _role,
+}
+
+
+def detail_text(entry: Any) -> str:
+    """The line's detail: figures and codes (services/activity.py's ``facts``) as a sentence in
+    the reader's language; a title or a key as it was written."""
+    facts = parse_facts(entry.detail or "")
+    describe = _DETAILS.get(entry.action)
+    if facts is None or describe is None:
+        return entry.detail or ""
+    try:
+        return describe(facts)
+    except KeyError:
+        return entry.detail

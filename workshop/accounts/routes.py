@@ -36,7 +36,7 @@ from ..live.qr import public_url
 from ..models import Session, User
 from ..services import accounts, activity
 from ..services.errors import ServiceError
-from .activity_labels import action_label
+from .activity_labels import action_label, actor_label, detail_text
 from .forms import (
     ROLE_LABELS,
     ActionForm,
@@ -52,7 +52,13 @@ bp = Blueprint("accounts", __name__)
 @bp.record_once
 def _template_helpers(state) -> None:
     """Globals of the account templates (and their macros, imported without context)."""
-    state.app.jinja_env.globals.update(action_label=action_label, role_label=role_label, when=_when)
+    state.app.jinja_env.globals.update(
+        action_label=action_label,
+        actor_label=actor_label,
+        detail_text=detail_text,
+        role_label=role_label,
+        when=_when,
+    )
 
 
 def role_label(role) -> str:

@@ -44,7 +44,7 @@ class SessionForm(FlaskForm):
     )
     programme_id = SelectField(_l("Programme"), coerce=_int_or_none, validate_choice=False)
     theme_id = SelectField(_l("Thème"), coerce=_int_or_none, validate_choice=False)
-    date = DateText(_l("Date"), description=_l("AAAA-MM-JJ"))
+    date = DateText(_l("Date"))
     start_time = TimeText(_l("Heure de début"), description=_l("HH:MM, par exemple 09:30"))
     place = Text(_l("Lieu"), validators=[text("place")])
     organiser = Text(_l("Organisateur"), validators=[text("organiser")])

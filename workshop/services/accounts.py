@@ -43,6 +43,8 @@ from .errors import ServiceError
 from .unit import transaction
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
+#: The organiser account that a rehearsal's simulated console logs in as (created when missing).
+REHEARSAL_USERNAME = "rehearsal"
 MIN_PASSWORD_LENGTH = 10
 #: Longest password accepted (a hash of anything longer costs the same; this bounds the work).
 MAX_PASSWORD_LENGTH = 200
@@ -171,7 +173,10 @@ def create_user(username: str, role: str, password: str) -> User:
         db.session.add(user)
         db.session.flush()
         activity.record(
-            "account.created", by="workshop create-user", subject=username, detail=role_value.value
+            "account.created",
+            by="workshop create-user",
+            subject=username,
+            detail=activity.facts(role=role_value.value),
         )
     return user
 
@@ -341,7 +346,9 @@ def invite(username: str, role: str, *, by: User) -> tuple[User, str, datetime]:
         user = User(username=username, role=role_value, password_hash=UNUSABLE_PASSWORD)
         db.session.add(user)
         db.session.flush()
-        activity.record("account.invited", by=by, subject=username, detail=role_value.value)
+        activity.record(
+            "account.invited", by=by, subject=username, detail=activity.facts(role=role_value.value)
+        )
     return user, invitation_token(user), datetime.now(UTC) + INVITATION_MAX_AGE
 
 
@@ -353,7 +360,12 @@ def reinvite(user_id: int, *, by: User) -> tuple[User, str, datetime]:
         user.password_hash = UNUSABLE_PASSWORD
         user.must_change_password = False
         user.end_sessions()
-        activity.record("account.invited", by=by, subject=user.username, detail=user.role.value)
+        activity.record(
+            "account.invited",
+            by=by,
+            subject=user.username,
+            detail=activity.facts(role=user.role.value),
+        )
     return user, invitation_token(user), datetime.now(UTC) + INVITATION_MAX_AGE
 
 
@@ -399,7 +411,9 @@ def create_with_temporary_password(username: str, role: str, *, by: User) -> tup
         user.set_password(password)
         db.session.add(user)
         db.session.flush()
-        activity.record("account.created", by=by, subject=username, detail=role_value.value)
+        activity.record(
+            "account.created", by=by, subject=username, detail=activity.facts(role=role_value.value)
+        )
     return user, password
 
 

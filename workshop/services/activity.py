@@ -21,6 +21,23 @@ from .unit import transaction
 MAX_DETAIL = 500
 
 
+def facts(**values: int | bool | str) -> str:
+    """A ``detail`` made of figures and codes (``participants=10 answers=180``), which the log's
+    pages show as a sentence in the reader's language (accounts/activity_labels.py); values are
+    numbers or codes without spaces, never a participant's words."""
+    return " ".join(
+        f"{key}={int(value) if isinstance(value, bool) else value}" for key, value in values.items()
+    )
+
+
+def parse_facts(detail: str) -> dict[str, str] | None:
+    """The values of a :func:`facts` detail (None: a detail of another shape)."""
+    pairs = [part.partition("=") for part in detail.split()]
+    if not pairs or any(not key or not sep for key, sep, _value in pairs):
+        return None
+    return {key: value for key, _sep, value in pairs}
+
+
 def _actor(by: User | str | None) -> tuple[int | None, str]:
     unwrap = getattr(by, "_get_current_object", None)  # Flask-Login's current_user
     if unwrap is not None:
@@ -58,7 +75,7 @@ def rehearsal_started(session: Session, participants: int, *, by: User | str | N
     """``rehearsal.started`` with the number of simulated phones (its own transaction: nothing
     else is written when a rehearsal starts)."""
     with transaction():
-        record("rehearsal.started", by=by, session=session, detail=f"{participants} participants")
+        record("rehearsal.started", by=by, session=session, detail=facts(participants=participants))
 
 
 def exported(
@@ -76,9 +93,7 @@ def exported(
             "export",
             by=by,
             session=session,
-            detail=(
-                f"format={fmt} identify={int(identify)} include_rehearsal={int(include_rehearsal)}"
-            ),
+            detail=facts(format=fmt, identify=identify, include_rehearsal=include_rehearsal),
         )
 
 

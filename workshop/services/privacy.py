@@ -312,7 +312,7 @@ def purge(
             "session.purged",
             by=by,
             session=session,
-            detail=f"{participants} participants, {answers} answers",
+            detail=activity.facts(participants=participants, answers=answers),
         )
     return {"participants": participants, "answers": answers}
 
@@ -349,5 +349,5 @@ def set_privacy(
             by=by,
             session=target if isinstance(target, Session) else None,
             subject=target.title,
-            detail=f"retention_days={retention}",
+            detail=activity.facts(retention_days=retention),
         )

@@ -136,9 +136,10 @@ def reset_session(session: Session, *, by: User | str | None) -> ResetCounts:
             "session.reset",
             by=by,
             session=session,
-            detail=(
-                f"{counts.participants} participants ({counts.rehearsal_participants} "
-                f"rehearsal), {counts.answers} answers"
+            detail=activity.facts(
+                participants=counts.participants,
+                rehearsal=counts.rehearsal_participants,
+                answers=counts.answers,
             ),
         )
         set_ids = [qset.id for qset in session.question_sets]

@@ -98,18 +98,16 @@ def export(
     _write(content, output)
 
 
-REHEARSAL_USERNAME = "rehearsal"
-
-
-def console_cookie(app, username: str = REHEARSAL_USERNAME) -> str:
+def console_cookie(app, username: str | None = None) -> str:
     """A ``Cookie`` header logging the console in as an organiser, signed with the app's secret
     key (the organiser account is created, with a random password, when missing)."""
     import secrets
 
     from ..extensions import db
     from ..models import User
-    from ..services.accounts import create_user
+    from ..services.accounts import REHEARSAL_USERNAME, create_user
 
+    username = username or REHEARSAL_USERNAME
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         user = create_user(username, "organiser", secrets.token_urlsafe(24))

@@ -200,8 +200,7 @@ def copy_session(
             "session.copied",
             by=by,
             session=copy,
-            detail=_("copie de %(slug)s", slug=source.slug)
-            + (_(" avec ses questions") if with_sets else ""),
+            detail=activity.facts(source=source.slug, with_sets=with_sets),
         )
     return copy
 
