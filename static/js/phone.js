@@ -12,6 +12,15 @@
   var MAX_WORD = L.config.maxWordLength || 40;
   var TOKEN_KEY = "workshop." + code + ".token";
   var PENDING_KEY = "workshop." + code + ".pending";
+  /* The group was asked (chosen or declined) on this phone: never asked again. */
+  var ASKED_KEY = "workshop." + code + ".group-asked";
+  /* The last set shown and this phone's stored answers, drawn again when the page is reloaded
+     with no network (the service worker, sw.js, keeps the page itself). */
+  var LAST_KEY = "workshop." + code + ".last";
+  /* The page's own strings (phone.html, ``i18n-more``); Live.t fills in their placeholders. */
+  var more = {};
+  try { more = JSON.parse(document.getElementById("i18n-more").textContent); } catch (e) { /* the keys */ }
+  function mt(key, params) { return t(more[key] || key, params); }
   /* Comments drawn per question until « more » is asked: in a room of hundreds, every comment
      reaches every phone, and a list redrawn twice a second must stay short to stay readable
      (and light on a cheap phone). The participant's own comments are always drawn. */
@@ -31,7 +40,9 @@
     upvotes: {},        // answer id -> true
     groups: [],
     mineIds: {},        // answer ids of my own comments
+    participant: null,  // {pseudonym, group} as stored by the server
   };
+  var gotSnapshot = false;
   var pending = load(PENDING_KEY, {}); // question id -> {client_id, question_id, value, text}
   var inflight = {};                   // client_id -> true while awaiting its ack
   var socket = null;
@@ -98,6 +109,7 @@
         if (latest) { delete pending[qid]; store(PENDING_KEY, pending); }
         if (res.answer && (latest || !pending[qid])) state.answers[qid] = res.answer;
         noteMine(res.answer);
+        keepLast();
         if (latest) setStatus(qid, "saved", t("saved"));
         markMine(qid);
         return;
@@ -414,9 +426,125 @@
     state.groups.forEach(function (g) { select.appendChild(el("option", { value: g.key, text: g.label })); });
     if (participant) {
       document.getElementById("pseudonym").value = participant.pseudonym || "";
-      select.value = participant.group || "";
+      showProfile(participant);
     }
   }
+
+  /* The stored profile: in the form's select and beside « Votre profil ». */
+  function showProfile(participant) {
+    state.participant = participant;
+    var group = participant && participant.group;
+    document.getElementById("group").value = group || "";
+    document.getElementById("profile-group").textContent = group ? mt("profile_group", { group: groupLabel(group) }) : "";
+  }
+  function groupLabel(key) {
+    var g = state.groups.filter(function (x) { return x.key === key; })[0];
+    return g ? g.label : key;
+  }
+
+  /* Back to the page after the group prompt: the heading of what is shown (set, conclusion,
+     waiting card), else the main content. */
+  function focusMain() {
+    var target = document.querySelector("#set-area h1, #conclusion-area h1, #state-waiting:not([hidden]) h1");
+    if (target) target.setAttribute("tabindex", "-1");
+    (target || document.getElementById("main")).focus();
+  }
+
+  /* « Vous êtes… » once after joining: one tap on a group sends `profile` (the pseudonym kept as
+     stored); « Je préfère ne pas le dire » sends nothing. Either way it is not asked again on this
+     phone (localStorage); « Votre profil » changes it later. Above the questions, not a dialog. */
+  var GroupPrompt = (function () {
+    var box = document.getElementById("group-prompt");
+    var choices = document.getElementById("group-choices");
+    var status = document.getElementById("group-status");
+    var busy = false;
+
+    function asked() { return !!load(ASKED_KEY, false); }
+    function say(kind, text) { status.setAttribute("data-state", kind); status.textContent = text; }
+    function hide() {
+      if (box.hidden) return;
+      var inside = box.contains(document.activeElement);
+      box.hidden = true;
+      if (inside) focusMain();
+    }
+    function done() { store(ASKED_KEY, true); hide(); }
+    function show() {
+      L.clear(choices);
+      state.groups.forEach(function (g) {
+        choices.appendChild(el("button", { type: "button", class: "group-choice", "data-group": g.key,
+          text: g.label, on: { click: function () { choose(g); } } }));
+      });
+      if (!box.hidden) return;
+      say("", "");
+      box.hidden = false;
+      // Announced by moving there, unless the participant is busy elsewhere on the page.
+      var active = document.activeElement;
+      if (!active || active === document.body || active.id === "main") document.getElementById("group-prompt-title").focus();
+    }
+    function choose(g) {
+      if (busy) return;
+      if (!socket || !socket.connected) { say("error", t("offline_action")); return; }
+      busy = true;
+      say("sending", t("sending"));
+      var pseudonym = (state.participant && state.participant.pseudonym) || null;
+      L.request(socket, "profile", { pseudonym: pseudonym, group: g.key }).then(function (res) {
+        busy = false;
+        if (!res.ok) { say("error", t("not_saved", { message: (res.error || {}).message || "" })); return; }
+        showProfile(res.participant);
+        announcer.textContent = mt("group_saved", { group: g.label });
+        done();
+      });
+    }
+    document.getElementById("group-skip").addEventListener("click", done);
+
+    return {
+      update: function () {
+        var p = state.participant;
+        if (p && !p.group && state.groups.length && !asked()) show();
+        else hide();
+      },
+      done: done,
+    };
+  })();
+
+  /* ---------- offline ---------- */
+
+  function keepLast() { store(LAST_KEY, { set: state.set, answers: state.answers }); }
+
+  /* No snapshot (a reload with no network): draw the last set with what waits to be sent. */
+  function restoreLast() {
+    if (gotSnapshot) return;
+    var last = load(LAST_KEY, null);
+    if (!last || !last.set || last.set.state === "ready") return;
+    state.set = last.set;
+    state.answers = last.answers || {};
+    render();
+    var title = document.getElementById("set-title");
+    if (title) title.parentNode.insertBefore(el("p", { class: "restored-note", id: "restored-note", text: mt("restored") }), title.nextSibling);
+    Object.keys(pending).forEach(function (qid) { setStatus(qid, "queued", t("queued")); });
+  }
+  if (navigator.onLine === false) window.setTimeout(restoreLast, 0);
+  window.setTimeout(restoreLast, 4000);
+
+  /* The service worker keeps this page and its files for a reload with no network (sw.js);
+     without one (an old browser, plain http on a venue's network) the page works as before. */
+  function keepOffline() {
+    var sw = navigator.serviceWorker;
+    var url = document.getElementById("phone").getAttribute("data-sw");
+    if (!sw || !url || !window.caches || !window.MessageChannel) return;
+    sw.register(url).then(function () { return sw.ready; }).then(function (registration) {
+      var files = Array.prototype.map.call(
+        document.querySelectorAll("script[src], link[rel=stylesheet][href]"),
+        function (n) { return n.src || n.href; });
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (ev) {
+        if (ev.data && ev.data.ok) document.documentElement.setAttribute("data-offline-ready", "true");
+      };
+      registration.active.postMessage({ type: "keep", page: location.href.split("#")[0], files: files }, [channel.port2]);
+    }).catch(function () { /* no offline copy: the page still works online */ });
+  }
+  if (document.readyState === "complete") keepOffline();
+  else window.addEventListener("load", keepOffline);
 
   document.getElementById("profile-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
@@ -427,6 +555,7 @@
     status.textContent = t("sending");
     L.request(socket, "profile", { pseudonym: pseudonym || null, group: group }).then(function (res) {
       status.textContent = res.ok ? t("profile_saved") : t("not_saved", { message: (res.error || {}).message || "" });
+      if (res.ok) { showProfile(res.participant); GroupPrompt.done(); }
     });
   });
 
@@ -675,7 +804,8 @@
       state.mineIds = {};
       Endorse.forget();
       document.getElementById("pseudonym").value = "";
-      document.getElementById("group").value = "";
+      showProfile({ pseudonym: "", group: null });
+      try { window.localStorage.removeItem(LAST_KEY); } catch (e) { /* private mode */ }
       render();
       if (socket) socket.resync();
     }
@@ -746,9 +876,12 @@
         if (stored && stored.client_id === pending[qid].client_id) delete pending[qid];
       });
       store(PENDING_KEY, pending);
+      gotSnapshot = true;
+      keepLast();
       renderProfile(snap.participant);
       showItem(snap.agenda);
       render();
+      GroupPrompt.update();
       Endorse.snapshot(snap.conclusion || null, snap.endorsement || null);
       flushPending();
     },
@@ -756,11 +889,12 @@
     question_set: function (set) {
       var same = state.set && state.set.id === set.id;
       if (set.state === "open" && !same) {
-        state.set = set; resetComments({}); render();
+        state.set = set; resetComments({}); render(); keepLast();
       } else if (same) {
         var changed = state.set.state !== set.state;
         state.set = set;
         if (changed) render();
+        keepLast();
       }
     },
     // One batch of comment changes; each question touched is drawn once.
@@ -778,6 +912,7 @@
     answer_saved: function (a) {
       state.answers[a.question_id] = a;
       noteMine(a);
+      keepLast();
       if (!pending[a.question_id]) syncQuestion(a.question_id);
     },
     conclusion: function (c) { Endorse.conclusion(c); },

@@ -124,6 +124,26 @@ def participant(code: str):
     return response
 
 
+@bp.route("/j/sw.js")
+def service_worker():
+    """The phone page's service worker (static/js/sw.js), served under ``/j/`` so that its
+    scope is the participant pages only. ``no-cache``: a phone checks for a new one on every
+    visit. Its default scope (``/j/``, the script's folder) is the one it needs: no
+    ``Service-Worker-Allowed``. The worker keeps only the phone page and its versioned files."""
+    from flask import current_app, send_from_directory
+
+    response = send_from_directory(
+        current_app.static_folder or "static",
+        "js/sw.js",
+        mimetype="text/javascript",
+        max_age=None,
+    )
+    response.cache_control.no_cache = True
+    response.cache_control.max_age = None
+    response.cache_control.public = None
+    return response
+
+
 @bp.route("/j/<code>/qr.svg")
 def qr(code: str):
     session = find_session(code)
