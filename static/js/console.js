@@ -1,10 +1,18 @@
-/* The facilitator's console: agenda and timer, open/close/reveal sets, the projector's focus
-   (one question or the whole set), live counters and results, comment moderation
-   (docs/protocol.md, role "console"). */
+/* The facilitator's console (docs/protocol.md, role "console", and « The day of the workshop »):
+   the current agenda item with its timer and its question set, always at hand (sticky); the
+   agenda; the projector's theme and pages; open/close/reveal sets, the projector's focus, live
+   counters and results, comment moderation; conclusions.
+
+   Focus: every control has a stable data-focus-key (a control and its replacement share one:
+   « Ouvrir » and « Fermer » of a set are both "set-toggle-<id>"). The control last used is
+   remembered; whenever a re-render takes the focus away, it goes back to the element with that
+   key (or to one naming it in data-focus-also), so a keyboard user never falls to <body>. */
 (function () {
   "use strict";
-  var L = window.Live, t = L.t, el = L.el;
-  var state = { agenda: null, sets: [], results: {}, counters: { phones: 0, answers: {} }, comments: {}, conclusions: [] };
+  var L = window.Live, el = L.el;
+  var more = readJSON("i18n-more");
+  var state = { agenda: null, agendaAt: 0, screen: { theme: "dark", autopage_s: 0 }, sets: [], results: {},
+    counters: { phones: 0, answers: {} }, comments: {}, conclusions: [] };
   /* The moderation lists are redrawn with every push (twice a second in a busy room): a comment
      keeps its place while the facilitator uses them, so « Masquer » hits the comment aimed at. */
   var moderationOrder = L.stableOrder(5000, 3000);
@@ -12,62 +20,314 @@
      console is redrawn with every push); the top of the list is what phones and projector show. */
   var MODERATION_PAGE = 50;
   var moderationShown = {}; // question id -> how many are drawn
-  var conclusionsBox = document.getElementById("console-conclusions");
-  var agendaList = document.getElementById("console-agenda");
-  var setsBox = document.getElementById("console-sets");
-  var feedback = document.getElementById("feedback");
-  var timer = document.getElementById("timer");
-  var nowTitle = document.getElementById("now-title");
-  var phones = document.getElementById("phones-count");
+  var $ = function (id) { return document.getElementById(id); };
+  var conclusionsBox = $("console-conclusions");
+  var agendaList = $("console-agenda");
+  var setsBox = $("console-sets");
+  var feedback = $("feedback");
+  var timer = $("timer");
+  var phones = $("phones-count");
+  var nextButton = $("agenda-next");
+  var confirmBox = $("confirm-end");
+  var timerToggle = $("timer-toggle");
+  var autopage = $("autopage");
   var socket = null;
+  /* Folded parts (<details>): open by default on a wide screen, folded on a phone; then as the
+     facilitator leaves them (kept across re-renders). */
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 60rem)").matches : true;
+  var folds = {};
 
-  function act(event, payload, button) {
-    if (!socket || !socket.connected) { feedback.textContent = t("offline"); return; }
-    if (button) button.disabled = true;
-    feedback.textContent = "";
-    L.request(socket, event, payload).then(function (res) {
-      if (button) button.disabled = false;
-      if (!res.ok) { feedback.textContent = (res.error && res.error.message) || t("error"); return; }
-      feedback.textContent = t("done");
-      if (res.agenda) { state.agenda = res.agenda; renderAgenda(); }
-      if (res.set) { upsertSet(res.set); renderSets(); }
-      if (res.comment) { upsertComment(res.comment); renderSets(); }
-      if (res.conclusion) { upsertConclusion(res.conclusion); renderConclusions(); }
+  function readJSON(id) {
+    var node = document.getElementById(id);
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  }
+
+  /* Live.t, with this page's own strings (the i18n-more block) first. */
+  function t(key, params) {
+    if (more[key] == null) return L.t(key, params);
+    return String(more[key]).replace(/%\((\w+)\)s|%%/g, function (m, name) {
+      if (m === "%%") return "%";
+      return params && params[name] != null ? String(params[name]) : "";
     });
   }
 
-  /* ---------- agenda ---------- */
+  /* ---------- focus ---------- */
+
+  var wanted = null; // data-focus-key of the control last used
+
+  function keyOf(node) { return node && node.getAttribute ? node.getAttribute("data-focus-key") : null; }
+  function findKey(key) {
+    if (!key) return null;
+    var safe = key.replace(/["\\]/g, "");
+    var nodes = document.querySelectorAll('[data-focus-key="' + safe + '"], [data-focus-also~="' + safe + '"]');
+    for (var i = 0; i < nodes.length; i++) if (visible(nodes[i])) return nodes[i];
+    return null;
+  }
+  function visible(node) { return !!(node.offsetParent || node.getClientRects().length); }
+  function focusLost() {
+    var a = document.activeElement;
+    return !a || a === document.body || !a.isConnected || !visible(a);
+  }
+  function restoreFocus(key) {
+    var target = findKey(key || wanted);
+    if (target && target !== document.activeElement) target.focus({ preventScroll: !isOffscreen(target) });
+  }
+  function isOffscreen(node) {
+    var r = node.getBoundingClientRect();
+    return r.bottom < 0 || r.top > window.innerHeight;
+  }
+  /* Re-render (anything) without losing the keyboard focus. */
+  function keepFocus(render) {
+    var key = keyOf(document.activeElement) || wanted;
+    render();
+    if (key && focusLost()) restoreFocus(key);
+  }
+  document.addEventListener("focusin", function (ev) {
+    var also = ev.target.getAttribute && ev.target.getAttribute("data-focus-also");
+    wanted = keyOf(ev.target) || (also ? also.split(" ")[0] : null);
+  });
+  document.addEventListener("pointerdown", function (ev) {
+    var keyed = ev.target.closest && ev.target.closest("[data-focus-key]");
+    wanted = keyed ? keyOf(keyed) : null;
+  });
+
+  /* ---------- requests ---------- */
+
+  var pending = {};
+  function act(event, payload, button, done) {
+    if (!socket || !socket.connected) { feedback.textContent = t("offline"); return; }
+    var key = keyOf(button) || event;
+    if (pending[key]) return; // a second press before the ack: ignored (the button keeps its focus)
+    pending[key] = true;
+    if (button) { wanted = keyOf(button) || wanted; button.setAttribute("aria-busy", "true"); }
+    feedback.textContent = "";
+    L.request(socket, event, payload).then(function (res) {
+      delete pending[key];
+      if (button) button.removeAttribute("aria-busy");
+      if (!res.ok) { feedback.textContent = (res.error && res.error.message) || t("error"); return; }
+      feedback.textContent = t("done");
+      keepFocus(function () {
+        if (res.agenda) setAgenda(res.agenda);
+        if (res.screen) { state.screen = res.screen; renderScreen(); }
+        if (res.set) { upsertSet(res.set); renderSets(); renderCurrent(); }
+        if (res.comment) { upsertComment(res.comment); renderSets(); }
+        if (res.conclusion) { upsertConclusion(res.conclusion); renderConclusions(); }
+        if (done) done(res);
+      });
+    });
+  }
+
+  /* ---------- agenda and the current item ---------- */
+
+  function items() {
+    return ((state.agenda && state.agenda.items) || []).slice().sort(function (a, b) { return a.position - b.position; });
+  }
+  function currentItem() { return L.currentItem(state.agenda); }
+  function isEnded() {
+    var agenda = state.agenda;
+    if (!agenda) return false;
+    if (agenda.status) return agenda.status === "ended";
+    var all = items();
+    return agenda.current == null && all.length > 0 && all.every(function (i) { return i.ended_at; });
+  }
+  function nextItem() {
+    var all = items(), cur = currentItem();
+    if (isEnded()) return null;
+    if (!cur) return all[0] || null;
+    return all.filter(function (i) { return i.position > cur.position; })[0] || null;
+  }
+  function isLast() { return !!currentItem() && !nextItem(); }
+  function setById(id) { return state.sets.filter(function (s) { return s.id === id; })[0] || null; }
+
+  function setAgenda(agenda) {
+    state.agenda = agenda;
+    state.agendaAt = Date.now();
+    renderAgenda();
+    renderCurrent();
+  }
+
+  function kindLabel(kind) { return more["kind_" + kind] != null ? t("kind_" + kind) : ""; }
+  function plannedText(item) {
+    if (item.planned_start) return t("planned_at", { time: item.planned_start });
+    return item.duration_min ? L.minutes(item.duration_min) : "";
+  }
+  function speakerText(s) {
+    var extra = [s.role, s.organisation].filter(Boolean).join(", ");
+    return s.name + (extra ? " (" + extra + ")" : "");
+  }
 
   function renderAgenda() {
-    var agenda = state.agenda;
-    if (!agenda) return;
-    L.keepFocus(agendaList, function () {
+    if (!state.agenda) return;
+    var cur = state.agenda.current;
+    keepFocus(function () {
       L.clear(agendaList);
-      (agenda.items || []).forEach(function (item) {
-        var current = item.position === agenda.current;
+      items().forEach(function (item) {
+        var current = item.position === cur;
+        var meta = [kindLabel(item.kind), plannedText(item)];
+        if (item.spent_s) meta.push(L.pair(t("spent"), L.clock(item.spent_s * 1000)));
         agendaList.appendChild(el("li", { class: "c-item" + (current ? " current" : "") + (item.ended_at ? " done" : ""),
-          "data-position": String(item.position), "aria-current": current ? "step" : null }, [
+          "data-position": String(item.position), "aria-current": current ? "step" : null,
+          tabindex: current ? "-1" : null, "data-focus-also": current ? "goto-" + item.position : null }, [
           el("span", { class: "item-title", text: item.title }),
-          item.duration_min ? el("span", { class: "item-duration", text: " · " + L.minutes(item.duration_min) }) : null,
+          el("span", { class: "item-meta", text: meta.filter(Boolean).join(" · ") }),
           current ? el("span", { class: "badge current-badge", text: t("current") }) : el("button", {
-            type: "button", class: "small", "data-focus-key": "goto-" + item.position,
-            "aria-label": L.pair(t("start_item"), item.title), text: t("start_item"),
+            type: "button", class: "small", "data-focus-key": "goto-" + item.position, "data-action": "goto",
+            "aria-label": L.pair(t("goto_item"), item.title), text: t("goto_item"),
             on: { click: function (ev) { act("agenda_goto", { position: item.position }, ev.currentTarget); } },
           }),
         ]));
       });
     });
-    var item = L.currentItem(agenda);
-    nowTitle.textContent = item ? item.title : t("no_item");
+  }
+
+  function renderCurrent() {
+    var item = currentItem(), ended = isEnded(), next = nextItem();
+    $("now-kind").textContent = item ? kindLabel(item.kind) : "";
+    $("now-title").textContent = item ? item.title : ended ? t("ended") : t("not_started");
+    var speakers = (item && item.speakers) || [];
+    $("now-speakers").textContent = speakers.length ? L.pair(t("speakers"), speakers.map(speakerText).join(" ; ")) : "";
+    $("now-box").classList.toggle("ended", ended);
+    $("console-current").setAttribute("data-state", ended ? "ended" : item ? "live" : "planned");
+
+    // « Point suivant » never wraps: hidden once the workshop is ended.
+    nextButton.hidden = ended;
+    if (ended) confirmBox.hidden = true;
+    $("timer-actions").hidden = !item;
+    $("timer-line").hidden = !item;
+
+    var nextLine = $("next-line");
+    if (ended) nextLine.textContent = t("ended_hint");
+    else if (next) nextLine.textContent = t(item ? "next_item" : "next_first", { title: next.title }) +
+      (plannedText(next) ? " · " + plannedText(next) : "");
+    else nextLine.textContent = item ? t("next_last") : "";
+
+    // The current item's question set: one button to open (then close) it, one to show its results.
+    var box = $("item-set-actions");
+    keepFocus(function () {
+      L.clear(box);
+      var set = item && item.question_set_id != null ? setById(item.question_set_id) : null;
+      if (!set) return;
+      var id = set.id, open = set.state === "open";
+      box.appendChild(el("button", { type: "button", class: open ? null : "primary", "data-focus-key": "item-set-toggle",
+        "data-action": open ? "close-item-set" : "open-item-set", text: t(open ? "close_item_set" : "open_item_set"),
+        "aria-label": L.pair(t(open ? "close_item_set" : "open_item_set"), set.title),
+        on: { click: function (ev) { act(open ? "set_close" : "set_open", { set_id: id }, ev.currentTarget); } } }));
+      if (set.state !== "ready") {
+        box.appendChild(el("button", { type: "button", "data-focus-key": "item-set-reveal",
+          "aria-pressed": set.revealed ? "true" : "false", text: set.revealed ? t("unreveal") : t("reveal"),
+          "aria-label": L.pair(set.revealed ? t("unreveal") : t("reveal"), set.title),
+          on: { click: function (ev) { act("set_reveal", { set_id: id, revealed: !set.revealed }, ev.currentTarget); } } }));
+      }
+      box.appendChild(el("span", { class: "item-set-title", "aria-hidden": "true", text: t("item_set", { title: set.title }) }));
+    });
     tick();
   }
 
-  function tick() {
-    L.showTimer(timer, state.agenda);
+  /* The timer as the server gave it, moved on by the time since while it runs. */
+  function timerNow() {
+    var tm = state.agenda && state.agenda.timer;
+    if (!tm) return null;
+    var elapsed = (tm.elapsed_s || 0) + (tm.running ? (Date.now() - state.agendaAt) / 1000 : 0);
+    return { elapsed: elapsed, planned: tm.planned_s, running: !!tm.running, extra: tm.extra_min || 0 };
   }
 
-  document.getElementById("agenda-next").addEventListener("click", function (ev) {
+  function renderTimer() {
+    var tm = timerNow(), stateText = $("timer-state");
+    if (!tm) {
+      if (state.agenda && state.agenda.timer === undefined) L.showTimer(timer, state.agenda); // an older server
+      else { timer.textContent = ""; timer.classList.remove("over"); }
+      stateText.textContent = "";
+      timerToggle.textContent = t("pause");
+      return;
+    }
+    var over = tm.planned != null && tm.elapsed > tm.planned;
+    var text = tm.planned != null
+      ? t("timer_of", { elapsed: L.clock(tm.elapsed * 1000), planned: L.clock(tm.planned * 1000) })
+      : t("timer_plain", { elapsed: L.clock(tm.elapsed * 1000) });
+    timer.textContent = text;
+    timer.classList.toggle("over", over);
+    timer.setAttribute("data-elapsed", String(Math.floor(tm.elapsed)));
+    timer.setAttribute("data-running", tm.running ? "true" : "false");
+    // Overrun and pause in words (and an icon-free badge), never by colour alone.
+    var bits = [];
+    if (over) bits.push(t("overrun", { over: L.clock((tm.elapsed - tm.planned) * 1000) }));
+    if (!tm.running) bits.push(t("paused"));
+    if (tm.extra) bits.push(t("extra", { n: tm.extra }));
+    stateText.textContent = bits.join(" · ");
+    stateText.classList.toggle("over", over);
+    var label = tm.running ? t("pause") : t("resume");
+    if (timerToggle.textContent !== label) timerToggle.textContent = label;
+    timerToggle.setAttribute("data-action", tm.running ? "pause" : "resume");
+  }
+
+  function tick() {
+    renderTimer();
+    // Pages turned by the projector itself (automatic paging): the console follows.
+    var nodes = setsBox.querySelectorAll("[data-page-of]");
+    for (var i = 0; i < nodes.length; i++) {
+      var set = setById(Number(nodes[i].getAttribute("data-page-of")));
+      if (set) { var p = pageInfo(set); nodes[i].textContent = t("page_of", { k: p.k + 1, n: p.n }); }
+    }
+  }
+
+  nextButton.addEventListener("click", function (ev) {
+    if (isEnded()) return;
+    if (isLast()) { // the last item: ask first (« Point suivant » would end the workshop)
+      confirmBox.hidden = false;
+      confirmBox.focus();
+      return;
+    }
     act("agenda_next", {}, ev.currentTarget);
+  });
+  function cancelEnd() { confirmBox.hidden = true; wanted = "agenda-next"; nextButton.focus(); }
+  $("confirm-end-no").addEventListener("click", cancelEnd);
+  confirmBox.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); cancelEnd(); } });
+  $("confirm-end-yes").addEventListener("click", function (ev) {
+    act("agenda_next", {}, ev.currentTarget, function () {
+      confirmBox.hidden = true;
+      if (isEnded()) { feedback.textContent = t("ended_done"); wanted = "ended"; $("now-box").focus(); }
+    });
+  });
+
+  timerToggle.addEventListener("click", function (ev) {
+    var tm = timerNow();
+    act("timer", { action: tm && !tm.running ? "resume" : "pause" }, ev.currentTarget);
+  });
+  $("timer-reset").addEventListener("click", function (ev) { act("timer", { action: "reset" }, ev.currentTarget); });
+  ["timer-plus1", "timer-plus5"].forEach(function (id) {
+    $(id).addEventListener("click", function (ev) {
+      act("timer", { action: "extend", minutes: Number(ev.currentTarget.getAttribute("data-minutes")) }, ev.currentTarget);
+    });
+  });
+
+  /* ---------- projector settings ---------- */
+
+  function renderScreen() {
+    var s = state.screen || {};
+    var buttons = document.querySelectorAll("[data-theme]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", buttons[i].getAttribute("data-theme") === (s.theme || "dark") ? "true" : "false");
+    }
+    var value = String(s.autopage_s || 0);
+    if (!autopage.querySelector('option[value="' + value + '"]')) {
+      autopage.appendChild(el("option", { value: value, text: value }));
+    }
+    autopage.value = value;
+    renderSets();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-theme]"), function (button) {
+    button.addEventListener("click", function (ev) {
+      act("screen_settings", { theme: ev.currentTarget.getAttribute("data-theme") }, ev.currentTarget);
+    });
+  });
+  autopage.addEventListener("change", function () {
+    act("screen_settings", { autopage_s: Number(autopage.value) }, autopage);
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll("details[data-fold]"), function (d) {
+    d.open = wide;
+    folds[d.getAttribute("data-fold")] = wide;
+    d.addEventListener("toggle", function () { folds[d.getAttribute("data-fold")] = d.open; });
   });
 
   /* ---------- sets ---------- */
@@ -94,27 +354,53 @@
     return t("state_" + set.state) + (set.revealed ? " · " + t("revealed") : "");
   }
 
+  /* The page of a whole set the projector shows now (docs/protocol.md, « Pages of a set »). */
+  function pageInfo(set) {
+    var n = Math.max(1, Math.ceil((set.questions || []).length / 2));
+    var k = Math.min(set.page || 0, n - 1);
+    var auto = state.screen && state.screen.autopage_s;
+    if (auto && set.page_at) {
+      var since = Math.max(0, L.now() - Date.parse(set.page_at));
+      if (!isNaN(since)) k = (k + Math.floor(since / 1000 / auto)) % n;
+    }
+    return { k: k, n: n, auto: !!auto };
+  }
+
   function renderSets() {
-    L.keepFocus(setsBox, function () {
+    keepFocus(function () {
       L.clear(setsBox);
       state.sets.forEach(function (set) { setsBox.appendChild(renderSet(set)); });
     });
   }
 
+  function pageButton(set, delta) {
+    var p = pageInfo(set), target = p.k + delta;
+    if (p.auto) target = (target + p.n) % p.n; // turning by hand while pages turn themselves: round
+    var off = target < 0 || target >= p.n;
+    var label = t(delta < 0 ? "page_prev" : "page_next");
+    return el("button", { type: "button", class: "small", "data-focus-key": (delta < 0 ? "page-prev-" : "page-next-") + set.id,
+      "data-action": delta < 0 ? "page-prev" : "page-next", "aria-disabled": off ? "true" : null, text: label,
+      on: { click: function (ev) {
+        var now = pageInfo(set), to = now.k + delta;
+        if (now.auto) to = (to + now.n) % now.n;
+        if (to < 0 || to >= now.n) return;
+        act("set_page", { set_id: set.id, page: to }, ev.currentTarget, function () {
+          feedback.textContent = t("page_of", { k: to + 1, n: now.n });
+        });
+      } } });
+  }
+
   function renderSet(set) {
     var id = set.id;
     var buttons = el("p", { class: "set-actions" });
-    if (set.state !== "open") {
-      buttons.appendChild(el("button", { type: "button", class: "primary", "data-focus-key": "open-" + id,
-        "data-action": "open", text: t("open"), "aria-label": L.pair(t("open"), set.title),
-        on: { click: function (ev) { act("set_open", { set_id: id }, ev.currentTarget); } } }));
-    } else {
-      buttons.appendChild(el("button", { type: "button", "data-focus-key": "close-" + id, "data-action": "close",
-        text: t("close"), "aria-label": L.pair(t("close"), set.title),
-        on: { click: function (ev) { act("set_close", { set_id: id }, ev.currentTarget); } } }));
-    }
-    buttons.appendChild(el("button", { type: "button", "data-focus-key": "reveal-" + id,
+    var open = set.state === "open";
+    buttons.appendChild(el("button", { type: "button", class: open ? null : "primary", "data-focus-key": "set-toggle-" + id,
+      "data-action": open ? "close" : "open", text: t(open ? "close" : "open"),
+      "aria-label": L.pair(t(open ? "close" : "open"), set.title),
+      on: { click: function (ev) { act(open ? "set_close" : "set_open", { set_id: id }, ev.currentTarget); } } }));
+    buttons.appendChild(el("button", { type: "button", "data-focus-key": "set-reveal-" + id,
       "data-action": set.revealed ? "unreveal" : "reveal", "aria-pressed": set.revealed ? "true" : "false",
+      "aria-label": L.pair(set.revealed ? t("unreveal") : t("reveal"), set.title),
       text: set.revealed ? t("unreveal") : t("reveal"),
       on: { click: function (ev) { act("set_reveal", { set_id: id, revealed: !set.revealed }, ev.currentTarget); } } }));
 
@@ -124,11 +410,34 @@
       buttons,
     ]);
 
+    // Pages of the whole set on the projector (two questions a page), while it is on the screen.
+    if (open || set.revealed) {
+      var p = pageInfo(set);
+      card.appendChild(el("p", { class: "page-actions", role: "group", "aria-label": t("pages_of", { title: set.title }) }, [
+        pageButton(set, -1),
+        el("span", { class: "page-of", "data-page-of": String(id), text: t("page_of", { k: p.k + 1, n: p.n }) }),
+        pageButton(set, 1),
+      ]));
+    }
+
+    var foldKey = "set-" + id;
+    if (folds[foldKey] == null) folds[foldKey] = wide;
+    var total = set.questions.reduce(function (sum, q) {
+      return sum + (state.counters.answers[q.id] || state.counters.answers[String(q.id)] || 0);
+    }, 0);
+    var fold = el("details", { class: "fold set-fold", "data-fold": foldKey }, [
+      el("summary", { "data-focus-key": "fold-" + id }, [t("details"), " ",
+        el("span", { class: "fold-count", text: "(" + set.questions.length + ")" + (total ? " · " + t("answers", { n: total }) : "") })]),
+    ]);
+    fold.open = folds[foldKey];
+    fold.addEventListener("toggle", function () { folds[foldKey] = fold.open; });
+    card.appendChild(fold);
+
     // The projector's focus: one question alone, or the whole set (open or closed sets).
     var focusable = set.state !== "ready";
     var focus = set.focus_question_id;
     if (focusable) {
-      card.appendChild(el("p", { class: "focus-actions", role: "group", "aria-label": L.pair(t("projector"), set.title) }, [
+      fold.appendChild(el("p", { class: "focus-actions", role: "group", "aria-label": L.pair(t("projector"), set.title) }, [
         el("span", { text: L.pair(t("projector")) }),
         el("button", { type: "button", class: "small", "data-focus-key": "focus-all-" + id, "data-action": "focus-all",
           "aria-pressed": focus == null ? "true" : "false", text: t("whole_set"),
@@ -151,16 +460,16 @@
           } } }) : null,
       ]));
     });
-    card.appendChild(qs);
+    fold.appendChild(qs);
 
     if (set.state !== "ready") {
       var results = el("div", { class: "results console-results" });
       LiveResults.render(results, set, state.results[id] || null);
-      card.appendChild(el("h4", { text: t("results") }));
-      card.appendChild(results);
+      fold.appendChild(el("h4", { text: t("results") }));
+      fold.appendChild(results);
       set.questions.forEach(function (q) {
         var list = state.comments[q.id] || state.comments[String(q.id)];
-        if (list && list.length) card.appendChild(renderModeration(q, list));
+        if (list && list.length) fold.appendChild(renderModeration(q, list));
       });
     }
     return card;
@@ -222,7 +531,9 @@
 
   function renderConclusions() {
     if (!conclusionsBox) return;
-    L.keepFocus(conclusionsBox, function () {
+    var count = $("conclusions-count");
+    if (count) count.textContent = "(" + state.conclusions.length + ")";
+    keepFocus(function () {
       L.clear(conclusionsBox);
       if (!state.conclusions.length) {
         conclusionsBox.appendChild(el("p", { class: "meta", text: t("no_conclusions") }));
@@ -302,20 +613,24 @@
 
   socket = L.connect("console", {
     snapshot: function (snap) {
-      state.agenda = snap.agenda || null;
       state.sets = snap.sets || [];
       state.results = snap.results || {};
       state.counters = snap.counters || { phones: 0, answers: {} };
       state.comments = snap.comments || {};
       moderationOrder.reset();
       state.conclusions = snap.conclusions || [];
-      renderAgenda();
-      renderCounters();
-      renderSets();
-      renderConclusions();
+      if (snap.screen) state.screen = snap.screen;
+      keepFocus(function () {
+        state.agenda = null;
+        setAgenda(snap.agenda || null);
+        renderCounters();
+        renderScreen(); // draws the sets too
+        renderConclusions();
+      });
     },
-    agenda: function (agenda) { state.agenda = agenda; renderAgenda(); },
-    question_set: function (set) { upsertSet(set); renderSets(); },
+    agenda: function (agenda) { keepFocus(function () { setAgenda(agenda); }); },
+    screen: function (s) { state.screen = s; keepFocus(renderScreen); },
+    question_set: function (set) { upsertSet(set); keepFocus(function () { renderSets(); renderCurrent(); }); },
     results: function (r) { state.results[r.set_id] = r; renderSoon(); },
     counters: function (c) { state.counters = c; renderCounters(); renderSoon(); },
     // Comments come batched, hidden ones included (with "hidden"); "removed": the author
