@@ -223,3 +223,41 @@ def test_csv_cells_never_run_as_formulas(app, formula):
     assert not [cell for cell in cells if cell.startswith(tabular.FORMULA_STARTS)]
     assert "'" + formula in cells  # still readable: the text behind one apostrophe
     assert [row["Pseudonyme"] for row in rows] == ["'" + formula] * 2
+
+
+def test_every_report_shows_the_agenda_planned_against_actual(room):
+    from datetime import UTC, datetime, timedelta
+
+    from workshop.models import AgendaItem
+    from workshop.models.enums import AgendaKind
+
+    for position, kind in enumerate((AgendaKind.WELCOME, AgendaKind.TESTIMONY, AgendaKind.DEBATE)):
+        room.agenda.append(AgendaItem(position=position, kind=kind, title=kind.value))
+    first, second = room.agenda[0], room.agenda[1]
+    first.duration_min, second.duration_min = 15, 20
+    first.started_at = first.ended_at = datetime.now(UTC) - timedelta(minutes=40)
+    first.spent_s = 18 * 60  # three minutes over
+    second.started_at, second.ended_at, second.spent_s = first.started_at, None, 0
+    second.started_at = datetime.now(UTC) - timedelta(minutes=12)
+    db.session.commit()
+
+    markdown = _export(room, "md").decode()
+    assert "## Ordre du jour : prévu et réel" in markdown
+    row = next(line for line in markdown.splitlines() if line.startswith("| 1"))
+    assert "15 min" in row
+    assert "18 min" in row
+    assert "+3 min" in row
+    running = next(line for line in markdown.splitlines() if line.startswith("| 2"))
+    assert "12 min" in running
+    assert "−8 min" in running
+    assert "pas abordé" in markdown  # the items not reached
+
+    document = Document(io.BytesIO(_export(room, "docx")))
+    assert "Ordre du jour : prévu et réel" in [p.text for p in document.paragraphs]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "+3 min" in cells
+    html = _export(room, "html").decode()
+    assert "Ordre du jour : prévu et réel" in html
+    assert "+3 min" in html
+    data = json.loads(_export(room, "json"))
+    assert data["session"]["agenda"][0]["spent_s"] == 18 * 60

@@ -30,6 +30,11 @@ ACTION_LABELS = {
     "set.revealed": _l("a affiché les résultats d'un questionnaire"),
     "set.hidden": _l("a masqué les résultats d'un questionnaire"),
     "set.focused": _l("a mis une question en avant à l'écran"),
+    "timer.paused": _l("a mis le minuteur en pause"),
+    "timer.resumed": _l("a relancé le minuteur"),
+    "timer.reset": _l("a remis le minuteur à zéro"),
+    "timer.extended": _l("a prolongé le point en cours"),
+    "screen.changed": _l("a changé l'affichage du projecteur"),
     "conclusion.put": _l("a soumis une conclusion à la salle"),
     "conclusion.closed": _l("a clos le vote sur une conclusion"),
     "conclusion.revealed": _l("a affiché le résultat d'une conclusion"),
@@ -113,6 +118,15 @@ def _retention(facts: dict[str, str]) -> str:
     return _("conservation : %(days)s jours", days=days)
 
 
+def _screen(facts: dict[str, str]) -> str:
+    themes = {"dark": _("sombre"), "light": _("clair"), "contrast": _("contraste élevé")}
+    theme = themes.get(facts.get("theme", ""), facts.get("theme", ""))
+    seconds = facts.get("autopage_s", "0")
+    if seconds in ("", "0"):
+        return _("thème %(theme)s, pages à la main", theme=theme)
+    return _("thème %(theme)s, page suivante toutes les %(s)s s", theme=theme, s=seconds)
+
+
 _DETAILS = {
     "rehearsal.started": lambda f: _("%(n)s téléphones simulés", n=f["participants"]),
     "session.reset": lambda f: _(
@@ -125,6 +139,7 @@ _DETAILS = {
         "%(n)s participant(s) et %(a)s réponse(s) effacés", n=f["participants"], a=f["answers"]
     ),
     "privacy.changed": _retention,
+    "screen.changed": _screen,
     "export": _export,
     "session.copied": _copied,
     "account.created": _role,

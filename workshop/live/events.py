@@ -69,6 +69,9 @@ AGENDA_NEXT = Schema({})
 SET_ID = Schema({"set_id": is_int})
 SET_REVEAL = Schema({"set_id": is_int, "revealed": is_bool})
 SET_FOCUS = Schema({"set_id": is_int, "question_id": is_opt_int})
+TIMER = Schema({"action": is_str}, {"minutes": is_int})
+SCREEN_SETTINGS = Schema({}, {"theme": is_str, "autopage_s": is_int})
+SET_PAGE = Schema({"set_id": is_int, "page": is_int})
 COMMENT_MODERATE = Schema({"answer_id": is_int}, {"hidden": is_bool, "highlighted": is_bool})
 ENDORSE = Schema(
     {
@@ -477,6 +480,34 @@ def on_set_focus(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
         state.session_id, payload["set_id"], payload["question_id"], by=_by(state)
     )
     return {"set": set_view}
+
+
+@live_event("timer", (CONSOLE,), TIMER)
+def on_timer(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
+    """The console pauses, resumes, resets or extends the current item's timer. Ack
+    ``{"agenda"}``; broadcasts ``agenda`` to ``session:<id>`` when it changed."""
+    agenda = live.timer(state.session_id, payload["action"], payload.get("minutes"), by=_by(state))
+    return {"agenda": agenda}
+
+
+@live_event("screen_settings", (CONSOLE,), SCREEN_SETTINGS)
+def on_screen_settings(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
+    """The console sets the projector's theme and automatic paging. Ack ``{"screen"}``;
+    broadcasts ``screen`` to ``session:<id>`` when it changed."""
+    screen = live.screen_settings(
+        state.session_id,
+        theme=payload.get("theme"),
+        autopage_s=payload.get("autopage_s"),
+        by=_by(state),
+    )
+    return {"screen": screen}
+
+
+@live_event("set_page", (CONSOLE,), SET_PAGE)
+def on_set_page(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
+    """The console shows a page of a set on the projector. Ack ``{"set"}``; broadcasts
+    ``question_set`` to ``session:<id>`` when the page changed."""
+    return {"set": live.set_page(state.session_id, payload["set_id"], payload["page"])}
 
 
 # --- conclusions put to the room (docs/protocol.md, « Conclusions ») -----------------------------

@@ -41,6 +41,9 @@ class QuestionSet(db.Model):
             name="fk_question_set_focus_question_id_question",
         )
     )
+    # The page of the whole set the projector shows (two questions a page) and when it was set.
+    page: Mapped[int] = mapped_column(default=0, server_default="0")
+    page_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[Session] = relationship(back_populates="question_sets")
     questions: Mapped[list[Question]] = relationship(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -96,6 +96,9 @@ class Session(db.Model):
     archived_summary: Mapped[dict | None] = mapped_column(JSON)
     #: Archived sessions leave the organisers' lists (kept, not deleted).
     archived: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The projector: its theme (dark, light, contrast) and seconds between automatic pages.
+    screen_theme: Mapped[str] = mapped_column(String(10), default="dark", server_default="dark")
+    screen_autopage_s: Mapped[int] = mapped_column(default=0, server_default="0")
 
     programme: Mapped[Programme | None] = relationship()
     theme: Mapped[Theme | None] = relationship(back_populates="sessions")
@@ -145,12 +148,28 @@ class AgendaItem(db.Model):
     # When the facilitator actually started and left this item.
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Seconds this item has been the current one, over all its turns (closed turns only: the
+    # running one is ``now - started_at``); the report's « réel » against ``duration_min``.
+    spent_s: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The facilitator's timer of the current item: seconds counted before ``timer_since`` (when
+    # it last resumed; None: paused), and the minutes added to the planned duration.
+    timer_elapsed_s: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    timer_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    extra_min: Mapped[int] = mapped_column(default=0, server_default="0")
 
     session: Mapped[Session] = relationship(back_populates="agenda")
     speakers: Mapped[list[Speaker]] = relationship(
         secondary=agenda_item_speaker, order_by="Speaker.position"
     )
     question_set: Mapped[QuestionSet | None] = relationship()
+
+    def time_spent(self, now: datetime | None = None) -> int:
+        """Seconds this item has been the current one: its closed turns, and the running one
+        counted up to ``now``."""
+        spent = self.spent_s or 0
+        if self.started_at is not None and self.ended_at is None:
+            spent += max(0, int(((now or datetime.now(UTC)) - self.started_at).total_seconds()))
+        return spent
 
     def __repr__(self) -> str:
         return f"<AgendaItem {self.position} {self.kind} {self.title!r}>"

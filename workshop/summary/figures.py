@@ -103,6 +103,9 @@ def session_header(session: Session) -> dict[str, Any]:
                 "duration_min": item.duration_min,
                 "speakers": [s.name for s in item.speakers],
                 "question_set_id": item.question_set_id,
+                # How long it was the current item (the running turn counted up to now).
+                "started": item.started_at is not None or bool(item.spent_s),
+                "spent_s": item.time_spent(),
             }
             for item in session.agenda
         ],
@@ -257,6 +260,9 @@ def conclusion_data(conclusion: Conclusion, *, include_rehearsal: bool = True) -
 
 
 def fingerprint(summary: dict[str, Any]) -> str:
-    """A short digest of the summary: the page redraws only when it changed."""
-    raw = json.dumps(summary, sort_keys=True, default=str).encode()
+    """A short digest of the summary: the page redraws only when it changed. The agenda's
+    times are left out (the current item's grows every second; the page's results do not
+    show it)."""
+    session = {k: v for k, v in summary.get("session", {}).items() if k != "agenda"}
+    raw = json.dumps({**summary, "session": session}, sort_keys=True, default=str).encode()
     return hashlib.sha256(raw).hexdigest()[:16]

@@ -21,7 +21,17 @@ from ..runtime_state import LiveState, LRUCache, SocketState
 from ..runtime_state import current as state
 from . import beats, tokens
 from .answers import moderate_comment
-from .control import agenda_goto, agenda_next, close_set, focus_set, open_set, reveal_set
+from .control import (
+    agenda_goto,
+    agenda_next,
+    close_set,
+    focus_set,
+    open_set,
+    reveal_set,
+    screen_settings,
+    set_page,
+    timer,
+)
 from .participants import Joined, connect, disconnect, set_profile
 from .publish import push_comments, push_now
 from .room import CACHE_SIZE
@@ -73,6 +83,8 @@ __all__ = [
     "resync",
     "reveal_set",
     "screen_room",
+    "screen_settings",
+    "set_page",
     "session_room",
     "set_profile",
     "snapshot",
@@ -80,5 +92,6 @@ __all__ = [
     "state",
     "submit_answer",
     "submit_upvote",
+    "timer",
     "tokens",
 ]

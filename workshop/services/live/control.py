@@ -23,7 +23,7 @@ from ..broadcast import emit, session_room
 from ..errors import ServiceError
 from ..unit import after_commit, transaction
 from .publish import push_now
-from .views import agenda_view, set_view
+from .views import agenda_view, screen_view, set_view
 
 
 def _session(session_id: int) -> Session:
@@ -33,12 +33,18 @@ def _session(session_id: int) -> Session:
     return session
 
 
-def _publish_agenda(session: Session) -> None:
-    emit("agenda", agenda_view(session), session_room(session.id))
+def _publish_agenda(session: Session, now: datetime | None = None) -> None:
+    """The ``agenda`` broadcast, as of ``now`` (the instant of the change, so that it is the
+    very view the console's ack carries)."""
+    emit("agenda", agenda_view(session, now), session_room(session.id))
 
 
 def _publish_set(question_set: QuestionSet) -> None:
     emit("question_set", set_view(question_set), session_room(question_set.session_id))
+
+
+def _publish_screen(session: Session) -> None:
+    emit("screen", screen_view(session), session_room(session.id))
 
 
 # --- agenda -------------------------------------------------------------------------------------
@@ -54,8 +60,8 @@ def agenda_goto(session_id: int, position: int, *, by: Actor = None) -> dict[str
         session = _session(session_id)
         if not any(item.position == position for item in session.agenda):
             raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
-        _move_to(session, position, by)
-    return agenda_view(session)
+        now = _move_to(session, position, by)
+    return agenda_view(session, now)
 
 
 def agenda_next(session_id: int, *, by: Actor = None) -> dict[str, Any]:
@@ -68,22 +74,27 @@ def agenda_next(session_id: int, *, by: Actor = None) -> dict[str, Any]:
             raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
         current = session.current_position
         following = [p for p in positions if current is None or p > current]
-        _move_to(session, following[0] if following else None, by)
-    return agenda_view(session)
+        now = _move_to(session, following[0] if following else None, by)
+    return agenda_view(session, now)
 
 
-def _move_to(session: Session, position: int | None, by: Actor = None) -> None:
+def _move_to(session: Session, position: int | None, by: Actor = None) -> datetime:
     """Set the current item (None: the end) and queue the ``agenda`` broadcast, unless it is
-    the current one already."""
-    if position is not None and position == session.current_position:
-        return
+    the current one already; the instant of the change."""
     now = datetime.now(UTC)
+    if position is not None and position == session.current_position:
+        return now
     previous = session.current_item
     if previous is not None:
         previous.ended_at = now
+        if previous.started_at is not None:
+            previous.spent_s += max(0, int((now - previous.started_at).total_seconds()))
+        _freeze_timer(previous, now)
     for item in session.agenda:
         if item.position == position:
             item.started_at, item.ended_at = now, None
+            # Its timer starts again from 0, running, at its planned duration.
+            item.timer_elapsed_s, item.timer_since, item.extra_min = 0.0, now, 0
     session.current_position = position
     session.status = SessionStatus.LIVE if position is not None else SessionStatus.ENDED
     current = session.current_item
@@ -91,7 +102,153 @@ def _move_to(session: Session, position: int | None, by: Actor = None) -> None:
         activity.record("agenda.ended", by=by, session=session)
     else:
         activity.record("agenda.started", by=by, session=session, detail=_item_detail(current))
-    after_commit(_publish_agenda, session)
+    after_commit(_publish_agenda, session, now)
+    return now
+
+
+def _freeze_timer(item: Any, now: datetime) -> None:
+    """Pause the item's timer, counting the time it ran."""
+    if item.timer_since is not None:
+        item.timer_elapsed_s += max(0.0, (now - item.timer_since).total_seconds())
+        item.timer_since = None
+
+
+#: The timer's actions and what each writes to the activity log.
+TIMER_ACTIONS = {
+    "pause": "timer.paused",
+    "resume": "timer.resumed",
+    "reset": "timer.reset",
+    "extend": "timer.extended",
+}
+#: Minutes one ``extend`` may add.
+MAX_EXTEND_MIN = 60
+
+
+def timer(
+    session_id: int, action: str, minutes: int | None = None, *, by: Actor = None
+) -> dict[str, Any]:
+    """Pause, resume, reset (to 0, and no minutes added) or extend (by ``minutes``) the current
+    item's timer. ``no_current_item`` when no item is under way; an unchanged state (pausing a
+    paused timer…) is acked and neither written nor broadcast."""
+    if action not in TIMER_ACTIONS:
+        raise ServiceError("bad_payload", _("Action du minuteur inconnue."), field="action")
+    if action == "extend":
+        if minutes is None or not 1 <= minutes <= MAX_EXTEND_MIN:
+            raise ServiceError(
+                "bad_payload",
+                _("De 1 à %(max)d minutes.", max=MAX_EXTEND_MIN),
+                field="minutes",
+            )
+    elif minutes is not None:
+        raise ServiceError("bad_payload", _("Des minutes seulement pour prolonger."))
+    with transaction():
+        session = _session(session_id)
+        item = session.current_item
+        if item is None:
+            raise ServiceError(
+                "no_current_item", _("Aucun point de l'ordre du jour n'est en cours.")
+            )
+        now = datetime.now(UTC)
+        changed = True
+        if action == "pause":
+            changed = item.timer_since is not None
+            _freeze_timer(item, now)
+        elif action == "resume":
+            changed = item.timer_since is None
+            if changed:
+                item.timer_since = now
+        elif action == "reset":
+            running = item.timer_since is not None
+            changed = bool(item.timer_elapsed_s or item.extra_min or running)
+            item.timer_elapsed_s, item.extra_min = 0.0, 0
+            item.timer_since = now if running else None
+        else:
+            item.extra_min += minutes or 0
+        if changed:
+            detail = _item_detail(item) + (f" · +{minutes} min" if action == "extend" else "")
+            activity.record(TIMER_ACTIONS[action], by=by, session=session, detail=detail)
+            after_commit(_publish_agenda, session, now)
+    return agenda_view(session, now)
+
+
+#: The projector's themes, and the seconds its automatic pages may last (0: off).
+SCREEN_THEMES = ("dark", "light", "contrast")
+AUTOPAGE_MIN_S, AUTOPAGE_MAX_S = 5, 60
+
+
+def screen_settings(
+    session_id: int,
+    *,
+    theme: str | None = None,
+    autopage_s: int | None = None,
+    by: Actor = None,
+) -> dict[str, Any]:
+    """Set the projector's theme and automatic paging (at least one); broadcast ``screen``
+    after the commit when something changed."""
+    if theme is None and autopage_s is None:
+        raise ServiceError("bad_payload", _("Rien à changer."))
+    if theme is not None and theme not in SCREEN_THEMES:
+        raise ServiceError("bad_payload", _("Thème inconnu."), field="theme")
+    if autopage_s is not None and not (
+        autopage_s == 0 or AUTOPAGE_MIN_S <= autopage_s <= AUTOPAGE_MAX_S
+    ):
+        raise ServiceError(
+            "bad_payload",
+            _(
+                "0 (pas de pages automatiques) ou de %(min)d à %(max)d secondes.",
+                min=AUTOPAGE_MIN_S,
+                max=AUTOPAGE_MAX_S,
+            ),
+            field="autopage_s",
+        )
+    with transaction():
+        session = _session(session_id)
+        before = screen_view(session)
+        if theme is not None:
+            session.screen_theme = theme
+        if autopage_s is not None:
+            session.screen_autopage_s = autopage_s
+        after = screen_view(session)
+        if after != before:
+            activity.record(
+                "screen.changed",
+                by=by,
+                session=session,
+                detail=activity.facts(theme=after["theme"], autopage_s=after["autopage_s"]),
+            )
+            after_commit(_publish_screen, session)
+    return after
+
+
+#: Questions on one page of a whole set on the projector.
+PAGE_SIZE = 2
+
+
+def page_count(question_set: QuestionSet) -> int:
+    return max(1, -(-len(question_set.questions) // PAGE_SIZE))
+
+
+def set_page(session_id: int, set_id: int, page: int, *, by: Actor = None) -> dict[str, Any]:
+    """Show page ``page`` of the set on the projector (0-based; ``bad_payload`` beyond the
+    last). Not logged: paging is not a decision."""
+
+    def turn(question_set: QuestionSet) -> bool:
+        if not 0 <= page < page_count(question_set):
+            raise ServiceError(
+                "bad_payload",
+                _("Cette page n'existe pas (%(n)d pages).", n=page_count(question_set)),
+                field="page",
+            )
+        if question_set.page == page:
+            return False
+        question_set.page, question_set.page_at = page, datetime.now(UTC)
+        return True
+
+    with transaction():
+        question_set = _set(session_id, set_id)
+        if turn(question_set):
+            after_commit(_publish_set, question_set)
+    return set_view(question_set)
 
 
 def _item_detail(item: Any) -> str:
@@ -134,6 +291,7 @@ def open_set(session_id: int, set_id: int, *, by: Actor = None) -> dict[str, Any
         if reopened:
             question_set.state, question_set.opened_at = SetState.OPEN, now
             question_set.closed_at = None
+            question_set.page, question_set.page_at = 0, now
             activity.record(
                 "set.opened",
                 by=by,
@@ -193,6 +351,8 @@ def reveal_set(session_id: int, set_id: int, revealed: bool, *, by: Actor = None
         if question_set.revealed == revealed:
             return False
         question_set.revealed = revealed
+        if revealed:  # the results from their first page
+            question_set.page, question_set.page_at = 0, datetime.now(UTC)
         return True
 
     with transaction():  # one unit with _change_set's: the set's state, then its results

@@ -23,7 +23,7 @@ from ...extensions import db
 from ...models import QuestionSet, Session
 from ...models.enums import SetState
 from .. import conclusions, runtime_state
-from .views import agenda_view, groups_view, session_view, set_view
+from .views import agenda_view, groups_view, screen_view, session_view, set_view, timer_state
 
 #: Views kept per app (sessions × locales); the sessions live at once are a handful.
 CACHE_SIZE = 64
@@ -40,7 +40,8 @@ def revision(session_id: int) -> int | None:
 
 
 def room_view(session_id: int, known_revision: int | None = None) -> dict[str, Any]:
-    """``{"session", "groups", "agenda", "open_set", "conclusion", "open_question_ids"}``
+    """``{"session", "groups", "agenda", "timer_state", "screen", "open_set", "conclusion",
+    "open_question_ids"}``
     (shared, never to be modified by the caller) as of ``known_revision`` — read by the caller
     in the transaction that accepted the socket, before it joined its rooms, so that any later
     change reaches it as a broadcast — or as of now. LookupError for an unknown id."""
@@ -88,6 +89,8 @@ def _compute(session_id: int) -> dict[str, Any]:
         "session": session_view(session),
         "groups": groups_view(session),
         "agenda": agenda_view(session),
+        "timer_state": timer_state(session.current_item),  # the snapshot's timer, counted then
+        "screen": screen_view(session),
         "open_set": set_view(open_set) if open_set else None,
         "conclusion": conclusions.conclusion_view(conclusion) if conclusion else None,
         "open_question_ids": [q.id for q in open_set.questions] if open_set else [],

@@ -29,7 +29,16 @@ from ..results import (
 from .presence import counters
 from .room import current_set, room_view, shown_set
 from .room import revision as room_revision
-from .views import agenda_view, answer_view, groups_view, now_iso, session_view, set_view
+from .views import (
+    agenda_view,
+    answer_view,
+    groups_view,
+    now_iso,
+    screen_view,
+    session_view,
+    set_view,
+    timer_view,
+)
 
 
 def snapshot(
@@ -61,6 +70,7 @@ def snapshot(
         "session": session_view(session),
         "groups": groups_view(session),
         "agenda": agenda_view(session),
+        "screen": screen_view(session),
         "open_set": set_view(open_set) if open_set else None,
     }
     if role == "screen":
@@ -85,7 +95,9 @@ def _participant_snapshot(
         "server_time": now_iso(),
         "session": room["session"],
         "groups": room["groups"],
-        "agenda": room["agenda"],
+        # The cached agenda with its timer counted up to now.
+        "agenda": {**room["agenda"], "timer": timer_view(room["timer_state"])},
+        "screen": room["screen"],
         "open_set": room["open_set"],
         "token": token,
         "participant": {"pseudonym": "", "group": None},

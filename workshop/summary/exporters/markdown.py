@@ -7,9 +7,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ...labels import agenda_kind_label
 from .text import (
     Table,
+    agenda_table,
     endorsement_line,
     group_line,
     rehearsal_line,
@@ -64,15 +64,10 @@ def _header(session: dict[str, Any]) -> list[str]:
 
 
 def _agenda(session: dict[str, Any]) -> list[str]:
-    if not session["agenda"]:
+    agenda = agenda_table(session)
+    if agenda is None:
         return []
-    lines = ["## " + _("Ordre du jour"), ""]
-    for item in session["agenda"]:
-        when = f"{item['planned_start']} · " if item["planned_start"] else ""
-        speakers = f" ({', '.join(item['speakers'])})" if item["speakers"] else ""
-        kind = agenda_kind_label(item["kind"])
-        lines.append(f"{item['position'] + 1}. {when}{kind} — {escape(item['title'] + speakers)}")
-    return [*lines, ""]
+    return ["## " + _("Ordre du jour : prévu et réel"), "", *table(agenda), ""]
 
 
 def _set(qset: dict[str, Any]) -> list[str]:

@@ -32,6 +32,46 @@ def rehearsal_line(summary: dict[str, Any]) -> str | None:
     return _("Répétition : %(n)d participants simulés, laissés hors des chiffres.", n=count)
 
 
+def minutes_text(seconds: int) -> str:
+    """« 18 min », « 1 h 05 », « < 1 min »."""
+    from ...helpers import format_duration
+
+    minutes = round(seconds / 60)
+    return format_duration(minutes) if minutes else _("< 1 min")
+
+
+def agenda_table(session: dict[str, Any]) -> Table | None:
+    """The agenda with each item's planned time and the time it actually took (« prévu /
+    réel »); None without an agenda."""
+    from ...helpers import format_duration
+    from ...labels import agenda_kind_label
+
+    if not session.get("agenda"):
+        return None
+    table = Table([_("Point"), _("Début prévu"), _("Durée prévue"), _("Durée réelle"), _("Écart")])
+    for item in session["agenda"]:
+        planned = item.get("duration_min")
+        spent = item.get("spent_s") or 0
+        started = item.get("started") or spent
+        actual = minutes_text(spent) if started else _("pas abordé")
+        gap = ""
+        if planned and started:
+            delta = round(spent / 60) - planned
+            gap = "0" if delta == 0 else (f"+{delta}" if delta > 0 else f"−{-delta}") + " min"
+        speakers = f" ({', '.join(item['speakers'])})" if item.get("speakers") else ""
+        table.rows.append(
+            [
+                f"{item['position'] + 1}. {agenda_kind_label(item['kind'])} — "
+                f"{item['title']}{speakers}",
+                item.get("planned_start") or "",
+                format_duration(planned) if planned else "–",
+                actual,
+                gap,
+            ]
+        )
+    return table
+
+
 def number(value: float | int | None) -> str:
     """A figure in the current language (fr 3,5; en 3.5), up to two decimals, no useless ,0."""
     if value is None:

@@ -11,9 +11,9 @@ from docx.document import Document as DocumentType
 from docx.shared import RGBColor
 from flask_babel import gettext as _
 
-from ...labels import agenda_kind_label
 from .text import (
     Table,
+    agenda_table,
     endorsement_line,
     group_line,
     rehearsal_line,
@@ -93,16 +93,11 @@ def _title_block(document: DocumentType, session: dict[str, Any]) -> None:
 
 
 def _agenda(document: DocumentType, session: dict[str, Any]) -> None:
-    if not session["agenda"]:
+    agenda = agenda_table(session)
+    if agenda is None:
         return
-    document.add_heading(_("Ordre du jour"), level=1)
-    for item in session["agenda"]:
-        when = f"{item['planned_start']} · " if item["planned_start"] else ""
-        speakers = f" ({', '.join(item['speakers'])})" if item["speakers"] else ""
-        document.add_paragraph(
-            f"{when}{agenda_kind_label(item['kind'])} — {item['title']}{speakers}",
-            style="List Number",
-        )
+    document.add_heading(_("Ordre du jour : prévu et réel"), level=1)
+    _table(document, agenda)
 
 
 def _set(document: DocumentType, qset: dict[str, Any]) -> None:
