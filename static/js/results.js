@@ -15,10 +15,11 @@
     ]);
   }
 
-  function comments(list, limit) {
+  function comments(list, limit, moreText) {
     if (!list || !list.length) return null;
     var ul = el("ul", { class: "result-comments", "aria-label": t("comments") });
-    L.sortComments(list).slice(0, limit || 6).forEach(function (c) {
+    var sorted = L.sortComments(list);
+    sorted.slice(0, limit || 6).forEach(function (c) {
       ul.appendChild(el("li", { class: "result-comment" + (c.highlighted ? " highlighted" : ""),
         "data-comment-id": String(c.id), "data-upvotes": String(c.upvotes || 0) }, [
         c.highlighted ? el("span", { class: "badge hl", text: t("highlighted") }) : null,
@@ -26,11 +27,16 @@
         el("span", { class: "comment-meta", text: (c.pseudonym || t("anonymous")) + " · " + t("upvotes", { n: c.upvotes || 0 }) }),
       ]));
     });
+    // The projector says how many it leaves out (moreText: a function of that number).
+    var left = sorted.length - (limit || 6);
+    if (moreText && left > 0) ul.appendChild(el("li", { class: "result-more", "data-more": String(left), text: moreText(left) }));
     return ul;
   }
 
   /* One question's results. opts.compact (the projector's overview grid): a question without
-     answers is only its prompt and « 0 réponse », fewer comments and words. */
+     answers is only its prompt and « 0 réponse », fewer comments and words. opts.comments: how
+     many comments to show (overrides the defaults), opts.moreComments(n): the text of a last line
+     saying how many were left out (the projector). */
   function question(q, r, opts) {
     var compact = !!(opts && opts.compact);
     var n = r ? r.respondents : 0;
@@ -47,12 +53,14 @@
     var kind = r.kind;
     if (kind === "choice" || kind === "multi" || kind === "yesno") {
       var ul = el("ul", { class: "bars" });
-      (r.options || []).forEach(function (o) {
+      var shown = capped(r.options || [], opts, function (a, b) { return b.count - a.count; });
+      shown.forEach(function (o) {
         var row = bar(o.label, o.count, o.percent);
         if (o.key) row.setAttribute("data-key", o.key);
         ul.appendChild(row);
       });
       box.appendChild(ul);
+      more(box, (r.options || []).length - shown.length, opts);
     } else if (kind === "scale") {
       box.appendChild(el("p", { class: "mean", text: t("mean", { value: L.number(r.mean) }) +
         (r.median != null ? " · " + t("median", { value: L.number(r.median) }) : "") }));
@@ -61,14 +69,16 @@
       box.appendChild(dist);
     } else if (kind === "rank") {
       var ol = el("ol", { class: "rank-results" });
-      var opts = (r.options || []).slice().sort(function (a, b) { return a.average_rank - b.average_rank; });
-      var worst = opts.length || 1;
-      opts.forEach(function (o) {
+      var ranked = (r.options || []).slice().sort(function (a, b) { return a.average_rank - b.average_rank; });
+      var worst = ranked.length || 1;
+      var top = opts && opts.maxOptions ? ranked.slice(0, opts.maxOptions) : ranked;
+      top.forEach(function (o) {
         // Longer bar = better rank.
         var pct = worst > 1 ? (worst - o.average_rank) / (worst - 1) * 100 : 100;
         ol.appendChild(bar(o.label, o.average_rank, pct, t("average_rank", { value: L.number(o.average_rank) })));
       });
       box.appendChild(ol);
+      more(box, ranked.length - top.length, opts);
     } else if (kind === "words") {
       var words = (r.words || []).slice(0, compact ? 20 : 40);
       var max = words.reduce(function (m, w) { return Math.max(m, w.count); }, 1);
@@ -83,9 +93,27 @@
       });
       box.appendChild(cloud);
     }
-    var c = comments(r.comments, compact ? (kind === "open" ? 3 : 1) : (kind === "open" ? 8 : 3));
+    var limit = opts && opts.comments != null ? opts.comments
+      : compact ? (kind === "open" ? 3 : 1) : (kind === "open" ? 8 : 3);
+    var c = limit > 0 ? comments(r.comments, limit, opts && opts.moreComments) : null;
     if (c) box.appendChild(c);
     return box;
+  }
+
+  /* At most opts.maxOptions of `list` (the projector, which cannot scroll): the first ones by
+     `order`, shown in their own order. */
+  function capped(list, opts, order) {
+    var max = opts && opts.maxOptions;
+    if (!max || list.length <= max) return list;
+    var keep = list.slice().sort(order).slice(0, max);
+    return list.filter(function (o) { return keep.indexOf(o) >= 0; });
+  }
+
+  /* « + n autres » under a capped list (opts.moreOptions(n) gives the text). */
+  function more(box, n, opts) {
+    if (n > 0 && opts && opts.moreOptions) {
+      box.appendChild(el("p", { class: "result-more", "data-more": String(n), text: opts.moreOptions(n) }));
+    }
   }
 
   function byQuestion(results) {
@@ -95,11 +123,13 @@
   }
 
   /* Fill `container` with the results of `set` (its questions give the prompts); `opts` as for
-     question(). */
+     question(), and opts.questions: only these questions of the set (the projector's page). */
   function render(container, set, results, opts) {
     L.clear(container);
     var byId = byQuestion(results);
-    (set.questions || []).forEach(function (q) { container.appendChild(question(q, byId[q.id], opts)); });
+    ((opts && opts.questions) || set.questions || []).forEach(function (q) {
+      container.appendChild(question(q, byId[q.id], opts));
+    });
   }
 
   /* The results of one question `q` of a set (`results`: the set's, or null). */

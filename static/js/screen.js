@@ -1,40 +1,164 @@
-/* The projector: agenda and timer, the open set, results when the facilitator reveals them.
-   Read-only; everything comes from the server (docs/protocol.md, role "screen").
-   The facilitator may focus one question (set.focus_question_id): it is then shown alone, big;
-   without a focus, revealed results are a compact grid. Either way the view is scaled down to
-   fit the screen (nobody can scroll a projector). */
+/* The projector: the shown set (one page of two questions at a time, or one question alone when
+   the facilitator focuses it), its results once revealed, the current item's speakers and slide
+   text, the join box, the current and next agenda items with the timer.
+   Read-only; everything comes from the server (docs/protocol.md, role "screen", and « The day of
+   the workshop »). Nobody can scroll a projector: the view is made to fit (its type shrinks down
+   to the readable minimum of live.css, then fewer comments and options are shown), and the
+   side column keeps the current and next items, dropping later ones and shrinking the QR code. */
 (function () {
   "use strict";
-  var L = window.Live, t = L.t, el = L.el;
-  var state = { agenda: null, set: null, results: null, conclusion: null, counters: { answers: {} }, countersLive: false };
+  var L = window.Live, el = L.el;
+  var more = (function () {
+    var node = document.getElementById("i18n-more");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  })();
+  /* Our own strings (i18n-more) over the shared ones. */
+  function t(key, params) {
+    if (more[key] == null) return L.t(key, params);
+    return String(more[key]).replace(/%\((\w+)\)s|%%/g, function (m, name) {
+      if (m === "%%") return "%";
+      return params && params[name] != null ? String(params[name]) : "";
+    });
+  }
+
+  var THEMES = ["dark", "light", "contrast"];
+  var state = {
+    agenda: null, agendaAt: 0, set: null, results: null, conclusion: null,
+    counters: { answers: {} }, countersLive: false, screen: { theme: "dark", autopage_s: 0 },
+  };
   var root = document.getElementById("screen");
+  var body = document.getElementById("screen-live");
   var view = document.getElementById("set-view");
+  var side = document.getElementById("screen-side");
   var agendaList = document.getElementById("agenda");
   var nowTitle = document.getElementById("now-title");
   var timer = document.getElementById("timer");
+  var timerFlag = document.getElementById("timer-flag");
+  var pageNote = document.getElementById("screen-page");
   var socket = null;
   var resultsWatch = null;
+  var shownPage = null; // the page drawn, "k/n", to redraw when the automatic page turns
+
+  /* ---------- theme ---------- */
+
+  function applyScreen(settings) {
+    state.screen = settings || { theme: "dark", autopage_s: 0 };
+    var theme = THEMES.indexOf(state.screen.theme) >= 0 ? state.screen.theme : "dark";
+    root.setAttribute("data-theme", theme);
+    document.body.setAttribute("data-theme", theme);
+  }
+
+  /* ---------- agenda and timer ---------- */
+
+  function itemAt(position) {
+    return ((state.agenda && state.agenda.items) || []).filter(function (i) { return i.position === position; })[0] || null;
+  }
+
+  function when(item) {
+    var parts = [];
+    if (item.planned_start) parts.push(t("at", { time: item.planned_start }));
+    if (item.duration_min) parts.push(L.minutes(item.duration_min));
+    return parts.join(" · ");
+  }
 
   function renderAgenda() {
     var agenda = state.agenda;
     if (!agenda) return;
     L.clear(agendaList);
-    (agenda.items || []).forEach(function (item) {
-      var current = item.position === agenda.current;
-      agendaList.appendChild(el("li", { class: "live-agenda-item" + (current ? " current" : "") + (item.ended_at ? " done" : ""),
-        "data-position": String(item.position), "aria-current": current ? "step" : null }, [
+    var items = agenda.items || [];
+    var current = agenda.current;
+    // The items still to come: after the current one, or every one before the start.
+    var next = current == null ? (agenda.status === "ended" ? null : (items[0] || null))
+      : items.filter(function (i) { return i.position > current; })[0] || null;
+    items.forEach(function (item) {
+      var isCurrent = item.position === current;
+      var upcoming = agenda.status !== "ended" && (current == null || item.position > current);
+      var isNext = next && item.position === next.position;
+      agendaList.appendChild(el("li", {
+        class: "live-agenda-item" + (isCurrent ? " current" : "") + (isNext ? " next" : "") +
+          (!isCurrent && !upcoming ? " done" : "") + (upcoming && !isNext ? " later" : ""),
+        "data-position": String(item.position), "aria-current": isCurrent ? "step" : null,
+      }, [
+        isNext ? el("span", { class: "item-label", text: t("next") }) : null,
         el("span", { class: "item-title", text: item.title }),
-        item.duration_min ? el("span", { class: "item-duration", text: L.minutes(item.duration_min) }) : null,
+        when(item) ? el("span", { class: "item-when", text: when(item) }) : null,
       ]));
     });
     var item = L.currentItem(agenda);
-    nowTitle.textContent = item ? item.title : t("no_item");
+    nowTitle.textContent = item ? item.title : agenda.status === "ended" ? t("agenda_over") : t("no_item");
+    var nowWhen = item && when(item);
+    root.setAttribute("data-item", item ? String(item.position) : "");
+    root.setAttribute("data-item-kind", item ? item.kind || "" : "");
+    document.getElementById("now-card").setAttribute("data-when", nowWhen || "");
     tick();
+    fitSide();
   }
 
-  function tick() {
-    L.showTimer(timer, state.agenda);
+  /* Seconds shown by the timer: elapsed_s, plus the time since the view came while running. */
+  function elapsed() {
+    var tm = state.agenda && state.agenda.timer;
+    if (!tm) return null;
+    return (tm.elapsed_s || 0) + (tm.running ? Math.max(0, (Date.now() - state.agendaAt) / 1000) : 0);
   }
+
+  function showTimer() {
+    var agenda = state.agenda, tm = agenda && agenda.timer;
+    var text = "", flag = "", over = false, paused = false;
+    if (tm && agenda.current != null) {
+      var secs = elapsed();
+      if (tm.planned_s) {
+        text = L.t("timer", { elapsed: L.clock(secs * 1000), planned: L.clock(tm.planned_s * 1000) });
+        over = secs > tm.planned_s;
+        if (over) flag = t("over_flag", { over: L.clock((secs - tm.planned_s) * 1000) });
+      } else {
+        text = L.t("timer_open", { elapsed: L.clock(secs * 1000) });
+      }
+      paused = !tm.running;
+      if (paused) flag = flag ? t("paused") + " · " + flag : t("paused");
+    } else if (agenda && agenda.current != null && !("timer" in agenda)) {
+      // A server without the timer (older view): counted from the item's start.
+      text = L.timerText(agenda);
+      over = L.isOvertime(agenda);
+    }
+    if (timer.textContent !== text) timer.textContent = text;
+    timer.classList.toggle("over", over);
+    timer.setAttribute("data-running", tm && tm.running ? "true" : "false");
+    timerFlag.hidden = !flag;
+    if (timerFlag.textContent !== flag) timerFlag.textContent = flag;
+    timerFlag.setAttribute("data-kind", paused ? "paused" : over ? "over" : "");
+    root.setAttribute("data-timer", paused ? "paused" : over ? "over" : tm ? "running" : "none");
+  }
+
+  /* ---------- pages of a set ---------- */
+
+  function pages(set) { return Math.max(1, Math.ceil(((set && set.questions) || []).length / 2)); }
+
+  /* The page shown now: `page`, turned every autopage_s seconds since `page_at` (server time). */
+  function currentPage(set) {
+    var n = pages(set), page = set.page || 0, every = state.screen.autopage_s || 0;
+    if (every > 0 && set.page_at) {
+      var since = L.now() - Date.parse(set.page_at);
+      if (!isNaN(since) && since > 0) page += Math.floor(since / 1000 / every);
+    }
+    return ((page % n) + n) % n;
+  }
+
+  function pageQuestions(set, page) { return (set.questions || []).slice(page * 2, page * 2 + 2); }
+
+  function showPage(page, total) {
+    if (page == null || total < 2) {
+      pageNote.hidden = true;
+      pageNote.textContent = "";
+      pageNote.removeAttribute("data-page");
+      return;
+    }
+    pageNote.hidden = false;
+    pageNote.setAttribute("data-page", String(page));
+    pageNote.setAttribute("data-pages", String(total));
+    pageNote.textContent = t("page_of", { n: page + 1, total: total });
+  }
+
+  /* ---------- the main view ---------- */
 
   function render() {
     renderView();
@@ -52,18 +176,46 @@
     return answers[q.id] || answers[String(q.id)] || 0;
   }
 
-  function options(q) {
+  function options(q, max) {
     if (!q.options || q.kind === "rank") return null;
-    return el("ul", { class: "screen-options" }, q.options.map(function (o) { return el("li", { text: o }); }));
+    var list = max ? q.options.slice(0, max) : q.options;
+    var ul = el("ul", { class: "screen-options" }, list.map(function (o) { return el("li", { text: o }); }));
+    if (list.length < q.options.length) {
+      ul.appendChild(el("li", { class: "result-more", text: t("more_options", { n: q.options.length - list.length }) }));
+    }
+    return ul;
   }
 
-  function renderView() {
+  function liveCount(q) {
+    // Only once `counters` are pushed to this screen: a count that does not move would lie.
+    return state.countersLive ? el("p", { class: "live-count", "data-question-id": String(q.id),
+      "data-count": String(answersOf(q)), text: t("respondents", { n: answersOf(q) }) }) : null;
+  }
+
+  /* Is the set on the projector? Open, or its results revealed; a set merely closed gives way
+     to the current item's slide. */
+  function setShown(set) { return !!set && (set.state === "open" || set.revealed); }
+
+  function slideOf(item) {
+    if (!item) return null;
+    var speakers = item.speakers || [];
+    if (!speakers.length && !(item.text && item.text.trim())) return null;
+    return item;
+  }
+
+  function renderView(caps) {
     var set = state.set;
+    caps = caps || {};
     L.clear(view);
     view.removeAttribute("data-set-id");
     view.removeAttribute("data-focus-question-id");
+    view.removeAttribute("data-page");
     root.removeAttribute("data-focus");
+    shownPage = null;
+    showPage(null);
     if (state.conclusion) { renderConclusion(state.conclusion); return; }
+    var slide = slideOf(L.currentItem(state.agenda));
+    if (!setShown(set) && slide) { renderSlide(slide); return; }
     if (!set || set.state === "ready") {
       root.setAttribute("data-state", "waiting");
       view.appendChild(el("p", { class: "screen-waiting", text: t("waiting_screen") }));
@@ -74,6 +226,9 @@
     root.setAttribute("data-state", set.revealed ? "results" : "set");
     root.setAttribute("data-focus", q ? "question" : "set");
     view.setAttribute("data-set-id", String(set.id));
+    var resultOpts = { compact: !q, comments: caps.comments, maxOptions: caps.options,
+      moreComments: function (n) { return t("more_comments_screen", { n: n }); },
+      moreOptions: function (n) { return t("more_options", { n: n }); } };
     if (q) {
       // One question alone, big: the set's title small above it.
       var index = set.questions.indexOf(q);
@@ -84,50 +239,113 @@
       ]));
       if (set.revealed) {
         var one = el("div", { class: "results results-focus", id: "results" });
-        LiveResults.renderOne(one, q, results);
+        LiveResults.render(one, set, results, Object.assign({}, resultOpts, { questions: [q] }));
         view.appendChild(one);
         return;
       }
       view.appendChild(el("section", { class: "focus-question", "data-question-id": String(q.id) }, [
         el("h2", { class: "focus-prompt", text: q.prompt }),
-        options(q),
-        // Only once `counters` are pushed to this screen: a count that does not move would lie.
-        state.countersLive ? el("p", { class: "live-count", id: "live-count", "data-count": String(answersOf(q)),
-          text: t("respondents", { n: answersOf(q) }) }) : null,
+        options(q, caps.options),
+        liveCount(q),
         el("p", { class: "set-hint", text: set.state === "open" ? t("results_hidden") : t("set_closed_screen") }),
       ]));
       return;
     }
+    // The whole set, one page of (at most) two questions.
+    var page = currentPage(set), total = pages(set);
+    shownPage = set.id + ":" + page + "/" + total;
+    view.setAttribute("data-page", String(page));
+    showPage(page, total);
+    var questions = pageQuestions(set, page);
     view.appendChild(el("h2", { class: "set-title", text: set.title }));
     if (set.revealed) {
-      var box = el("div", { class: "results results-grid", id: "results" });
-      LiveResults.render(box, set, results, { compact: true });
+      var box = el("div", { class: "results results-grid", id: "results", "data-count": String(questions.length) });
+      LiveResults.render(box, set, results, Object.assign({}, resultOpts, { questions: questions }));
       view.appendChild(box);
       return;
     }
     view.appendChild(el("p", { class: "set-hint", text: set.state === "open" ? t("results_hidden") : t("set_closed_screen") }));
-    var ol = el("ol", { class: "screen-questions" });
-    set.questions.forEach(function (question) {
-      ol.appendChild(el("li", {}, [el("span", { class: "q-prompt", text: question.prompt }), options(question)]));
+    var ol = el("ol", { class: "screen-questions", start: String(page * 2 + 1), "data-count": String(questions.length) });
+    questions.forEach(function (question) {
+      ol.appendChild(el("li", { "data-question-id": String(question.id) }, [
+        el("span", { class: "q-prompt", text: question.prompt }), options(question, caps.options), liveCount(question),
+      ]));
     });
     view.appendChild(ol);
   }
 
-  /* Scale the view down (never up) until it fits below the fold: 1 → 0.45 of its CSS size. */
+  /* The current item's slide: its speakers (name, role, organisation) and its text, paragraphs
+     separated by blank lines. */
+  function renderSlide(item) {
+    root.setAttribute("data-state", "slide");
+    var speakers = (item.speakers || []).map(function (s) {
+      var about = [s.role, s.organisation].filter(function (x) { return x && String(x).trim(); }).join(", ");
+      return el("li", { class: "speaker" }, [
+        el("span", { class: "speaker-name", text: s.name }),
+        about ? el("span", { class: "speaker-about", text: about }) : null,
+      ]);
+    });
+    var paragraphs = String(item.text || "").split(/\n\s*\n/).map(function (p) { return p.trim(); })
+      .filter(Boolean).map(function (p) { return el("p", { text: p }); });
+    view.appendChild(el("section", { class: "slide", id: "slide", "data-position": String(item.position) }, [
+      el("h2", { class: "slide-title", text: item.title }),
+      speakers.length ? el("ul", { class: "speakers", id: "speakers", "aria-label": t("speakers") }, speakers) : null,
+      paragraphs.length ? el("div", { class: "slide-text", id: "slide-text" }, paragraphs) : null,
+    ]));
+  }
+
+  /* Make the view fill the body without overflowing it: its type grows while there is room
+     (--fit up to 1.6: a short page is read from further away) or shrinks (down to live.css's
+     minimum), then fewer comments, then fewer options; each step is drawn and measured. */
+  function fits() { return view.scrollHeight <= body.clientHeight + 1 && view.scrollWidth <= body.clientWidth + 1; }
   function fit() {
-    view.style.fontSize = "";
-    var scale = 1;
-    while (scale > 0.45 && view.getBoundingClientRect().bottom > window.innerHeight - 8) {
-      scale = Math.round((scale - 0.07) * 100) / 100;
-      view.style.fontSize = scale + "em";
+    var scale = 1.6;
+    view.style.setProperty("--fit", String(scale));
+    while (!fits() && scale > 0.5) {
+      scale = Math.round((scale - 0.1) * 100) / 100;
+      view.style.setProperty("--fit", String(scale));
     }
+    var steps = [{ comments: 2 }, { comments: 1 }, { comments: 0 }, { comments: 0, options: 6 },
+      { comments: 0, options: 4 }, { comments: 0, options: 3 }];
+    for (var i = 0; i < steps.length && !fits(); i++) renderView(steps[i]);
     view.setAttribute("data-scale", String(scale));
+    view.setAttribute("data-fits", fits() ? "true" : "false");
+  }
+
+  /* The side column: the current and next items always; later ones while they fit; then the QR
+     code smaller, down to a fifth of the height. */
+  function fitSide() {
+    var qr = document.querySelector("#join-box .qr-wrap");
+    qr.style.removeProperty("--qr-cap");
+    var later = agendaList.querySelectorAll(".later");
+    Array.prototype.forEach.call(later, function (li) { li.removeAttribute("data-cut"); });
+    function over() { return side.scrollHeight > side.clientHeight + 1; }
+    for (var i = later.length - 1; i >= 0 && over(); i--) later[i].setAttribute("data-cut", "true");
+    var cap = 100;
+    while (over() && cap > 40) {
+      cap -= 10;
+      qr.style.setProperty("--qr-cap", String(cap / 100));
+    }
+  }
+
+  /* The local-address banner sits at the bottom of the screen, over nothing: the layout leaves
+     it its height. */
+  function placeBanner() {
+    var banner = document.querySelector("#join-box .local-warning");
+    var h = banner ? banner.getBoundingClientRect().height : 0;
+    document.documentElement.style.setProperty("--banner-h", Math.ceil(h) + "px");
+  }
+
+  function layout() {
+    placeBanner();
+    fitSide();
+    render();
   }
 
   var fitLater = null;
   window.addEventListener("resize", function () {
     window.clearTimeout(fitLater);
-    fitLater = window.setTimeout(fit, 100);
+    fitLater = window.setTimeout(layout, 100);
   });
 
   /* A conclusion put to the room (or whose tally is revealed) takes the projector: its text,
@@ -173,18 +391,30 @@
     }, 2500);
   }
 
+  function setAgenda(agenda) {
+    var before = L.currentItem(state.agenda);
+    state.agenda = agenda || null;
+    state.agendaAt = Date.now();
+    renderAgenda();
+    var after = L.currentItem(state.agenda);
+    // A new item (or its slide) may change what the main view shows.
+    if (!setShown(state.set) || !before !== !after || (before && after && before.position !== after.position)) render();
+  }
+
   socket = L.connect("screen", {
     snapshot: function (snap) {
-      state.agenda = snap.agenda || null;
+      applyScreen(snap.screen);
       state.set = snap.shown_set || snap.open_set || null;
       state.results = snap.results || null;
       state.conclusion = snap.conclusion || null;
       state.counters = snap.counters || { answers: {} };
       state.countersLive = false;
-      renderAgenda();
+      state.agenda = null;
+      setAgenda(snap.agenda);
       render();
     },
-    agenda: function (agenda) { state.agenda = agenda; renderAgenda(); },
+    agenda: setAgenda,
+    screen: function (settings) { applyScreen(settings); render(); },
     question_set: function (set) {
       var same = state.set && state.set.id === set.id;
       if (same || set.state === "open" || set.revealed) {
@@ -200,17 +430,20 @@
         render();
       }
     },
-    // Answer counts, shown with a focused question before its results are revealed.
+    // Answer counts, shown with the questions before their results are revealed.
     counters: function (c) {
       state.counters = c || { answers: {} };
-      var count = document.getElementById("live-count");
-      var q = focused(state.set);
-      if (!state.countersLive) { state.countersLive = true; if (q && !state.set.revealed) render(); return; }
-      if (!count || !q) return;
-      var n = answersOf(q);
-      if (count.getAttribute("data-count") === String(n)) return;
-      count.setAttribute("data-count", String(n));
-      count.textContent = t("respondents", { n: n });
+      if (!state.countersLive) {
+        state.countersLive = true;
+        if (state.set && !state.set.revealed) render();
+        return;
+      }
+      Array.prototype.forEach.call(view.querySelectorAll(".live-count"), function (count) {
+        var n = answersOf({ id: count.getAttribute("data-question-id") });
+        if (count.getAttribute("data-count") === String(n)) return;
+        count.setAttribute("data-count", String(n));
+        count.textContent = t("respondents", { n: n });
+      });
     },
     conclusion: function (c) {
       var cur = state.conclusion;
@@ -243,5 +476,15 @@
     });
   }
 
-  window.setInterval(tick, 1000);
+  function tick() {
+    showTimer();
+    // The automatic page turned: draw the new one.
+    var set = state.set;
+    if (shownPage && set && !focused(set) && !state.conclusion) {
+      if (set.id + ":" + currentPage(set) + "/" + pages(set) !== shownPage) render();
+    }
+  }
+
+  placeBanner();
+  window.setInterval(tick, 250);
 })();
