@@ -162,6 +162,7 @@
 
   function render() {
     renderView();
+    fitSide(); // the state decides the side's width and the QR code's size
     fit();
   }
 
@@ -297,8 +298,18 @@
   /* Make the view fill the body without overflowing it: its type grows while there is room
      (--fit up to 1.6: a short page is read from further away) or shrinks (down to live.css's
      minimum), then fewer comments, then fewer options; each step is drawn and measured. */
-  function fits() { return view.scrollHeight <= body.clientHeight + 1 && view.scrollWidth <= body.clientWidth + 1; }
+  function fits() {
+    if (view.scrollHeight > body.clientHeight + 1 || view.scrollWidth > body.clientWidth + 1) return false;
+    if (view.hasAttribute("data-wrap")) return true;
+    // A word wider than its label's column: smaller type rather than a word cut in two.
+    var labels = view.querySelectorAll(".bar-label");
+    for (var i = 0; i < labels.length; i++) {
+      if (labels[i].scrollWidth > labels[i].clientWidth + 1) return false;
+    }
+    return true;
+  }
   function fit() {
+    view.removeAttribute("data-wrap");
     var scale = 1.6;
     view.style.setProperty("--fit", String(scale));
     while (!fits() && scale > 0.5) {
@@ -307,6 +318,8 @@
     }
     var steps = [{ comments: 2 }, { comments: 1 }, { comments: 0 }, { comments: 0, options: 6 },
       { comments: 0, options: 4 }, { comments: 0, options: 3 }];
+    // At the smallest type, a word that is still too wide may be cut.
+    if (!fits()) view.setAttribute("data-wrap", "anywhere");
     for (var i = 0; i < steps.length && !fits(); i++) renderView(steps[i]);
     view.setAttribute("data-scale", String(scale));
     view.setAttribute("data-fits", fits() ? "true" : "false");

@@ -21,6 +21,13 @@ pytestmark = pytest.mark.e2e
 SHOTS = Path(tempfile.gettempdir()) / "shots-projector"  # to look at, not compared
 SIZES = {"1920x1080": (1920, 1080, 24), "1280x720": (1280, 720, 16)}
 SPEAKER = ("Claire Dubois", "Directrice générale", "Ville de Namur")
+LATER = [
+    "Atelier en sous-groupes : les conditions d'un partenariat équilibré",
+    "Mise en commun",
+    "Pause",
+    "Témoignage 2 : le point de vue des associations",
+    "Conclusions et suites",
+]
 IDEA = "associer les habitant·es dès le diagnostic, avec des rencontres dans les quartiers."
 SLIDE = "Dix ans de contrats de ville.\n\nCe qui a marché, ce qui a coincé."
 
@@ -88,7 +95,7 @@ def _seed(live_server, instance: Path) -> None:
     import datetime as dt
 
     from tests import builders
-    from workshop.models import Answer, Participant
+    from workshop.models import AgendaItem, Answer, Participant
     from workshop.models.enums import SetState
 
     with seeding(live_server.database_url, live_server.code, instance) as session:
@@ -139,6 +146,8 @@ def _seed(live_server, instance: Path) -> None:
                         text=text,
                     )
                 )
+        for position, title in enumerate(LATER, start=len(session.agenda)):
+            session.agenda.append(AgendaItem(position=position, title=title, duration_min=20))
         items = sorted(session.agenda, key=lambda item: item.position)
         for n, item in enumerate(items):
             item.planned_start = dt.time(9 + n, 30)
