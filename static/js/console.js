@@ -68,9 +68,15 @@
     var a = document.activeElement;
     return !a || a === document.body || !a.isConnected || !visible(a);
   }
+  /* Giving the focus back is not a use of the page: the moderation lists (Live.stableOrder)
+     must not take it for one, or they would never sort again. */
+  var restoring = false;
+  document.addEventListener("focusin", function (ev) { if (restoring) ev.stopPropagation(); }, true);
   function restoreFocus(key) {
     var target = findKey(key || wanted);
-    if (target && target !== document.activeElement) target.focus({ preventScroll: !isOffscreen(target) });
+    if (!target || target === document.activeElement) return;
+    restoring = true;
+    try { target.focus({ preventScroll: !isOffscreen(target) }); } finally { restoring = false; }
   }
   function isOffscreen(node) {
     var r = node.getBoundingClientRect();
@@ -168,8 +174,10 @@
         agendaList.appendChild(el("li", { class: "c-item" + (current ? " current" : "") + (item.ended_at ? " done" : ""),
           "data-position": String(item.position), "aria-current": current ? "step" : null,
           tabindex: current ? "-1" : null, "data-focus-also": current ? "goto-" + item.position : null }, [
-          el("span", { class: "item-title", text: item.title }),
-          el("span", { class: "item-meta", text: meta.filter(Boolean).join(" · ") }),
+          el("span", { class: "item-text" }, [
+            el("span", { class: "item-title", text: item.title }), " ",
+            el("span", { class: "item-meta", text: meta.filter(Boolean).join(" · ") }),
+          ]),
           current ? el("span", { class: "badge current-badge", text: t("current") }) : el("button", {
             type: "button", class: "small", "data-focus-key": "goto-" + item.position, "data-action": "goto",
             "aria-label": L.pair(t("goto_item"), item.title), text: t("goto_item"),
@@ -191,7 +199,11 @@
 
     // « Point suivant » never wraps: hidden once the workshop is ended.
     nextButton.hidden = ended;
-    if (ended) confirmBox.hidden = true;
+    if (!confirmBox.hidden && !isLast()) { // someone else moved the agenda meanwhile: nothing to confirm
+      var inside = confirmBox.contains(document.activeElement);
+      confirmBox.hidden = true;
+      if (inside && !ended) { wanted = "agenda-next"; nextButton.focus(); }
+    }
     $("timer-actions").hidden = !item;
     $("timer-line").hidden = !item;
 
@@ -648,6 +660,15 @@
       renderConclusions();
     },
   });
+
+  /* The sticky block must not hide the control that has the focus: scrolling into view (Tab,
+     focus()) keeps clear of its height. */
+  var current = $("console-current");
+  function clearSticky() {
+    document.documentElement.style.scrollPaddingTop = Math.ceil(current.getBoundingClientRect().height + 8) + "px";
+  }
+  if (window.ResizeObserver) new ResizeObserver(clearSticky).observe(current);
+  clearSticky();
 
   window.setInterval(tick, 1000);
 })();
