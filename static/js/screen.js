@@ -178,11 +178,12 @@
   }
 
   function options(q, max) {
-    if (!q.options || q.kind === "rank") return null;
-    var list = max ? q.options.slice(0, max) : q.options;
+    var all = q.kind === "yesno" ? [t("yes"), t("no"), t("dontknow")] : q.options;
+    if (!all || q.kind === "rank") return null;
+    var list = max ? all.slice(0, max) : all;
     var ul = el("ul", { class: "screen-options" }, list.map(function (o) { return el("li", { text: o }); }));
-    if (list.length < q.options.length) {
-      ul.appendChild(el("li", { class: "result-more", text: t("more_options", { n: q.options.length - list.length }) }));
+    if (list.length < all.length) {
+      ul.appendChild(el("li", { class: "result-more", text: t("more_options", { n: all.length - list.length }) }));
     }
     return ul;
   }

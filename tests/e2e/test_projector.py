@@ -259,6 +259,7 @@ def test_the_projector_is_readable_pages_and_keeps_its_view(live_server, browser
         expect(page.locator(".screen-questions > li")).to_have_count(2)
         expect(page.locator("#screen-page")).to_have_text("page 1 / 4")
         _check_readable(page, size, "questions")
+        _shot(page, f"questions-{size}.png")
 
     # Revealed: the results of the page's two questions, readable and within the screen.
     _emit(ctl, "set_reveal", {"set_id": set_id, "revealed": True})
