@@ -27,4 +27,6 @@ def test_a_query_does_not_block_the_gevent_hub(services):
     )
     probe = json.loads(done.stdout.strip().splitlines()[-1])
     assert probe["wait"] != "wait_c", probe  # the C wait blocks the hub
-    assert probe["ticks"] >= 0.8 * probe["expected_ticks"], probe
+    # Blocked, the other greenlet gets 0 or 1 tick; cooperative, about 50 on an idle machine
+    # and fewer on a loaded one (a 10 ms sleep then lasts longer): far from 1 either way.
+    assert probe["ticks"] >= probe["expected_ticks"] // 5, probe
