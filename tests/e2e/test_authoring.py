@@ -344,6 +344,9 @@ def test_an_organiser_prepares_the_namur_workshop_and_a_facilitator_runs_it(
         fac.locator(f'.c-questions li[data-question-id="{qid}"] .answers-count')
     ).to_have_attribute("data-count", "1")
     fac.locator(".c-set").first.locator('button[data-action="reveal"]').click()
+    # The projector shows the set two questions a page: the choice question is on page 2.
+    fac.locator(".c-set").first.locator('button[data-action="page-next"]').click()
+    expect(screen.locator("#set-view")).to_have_attribute("data-page", "1")
     bar = screen.locator(f'#results .result[data-question-id="{qid}"] .bar-row')
     expect(bar.filter(has_text="6 à 12 mois")).to_have_attribute("data-count", "1")
     expect(bar.filter(has_text="moins de 6 mois")).to_have_attribute("data-count", "0")

@@ -143,6 +143,10 @@ def test_live_session(live_server, browser):
         expect(bar(qids[1], "data-key", key)).to_have_attribute("data-count", "1")
     choice_result = results.locator(f'.result[data-question-id="{qids[0]}"]')
     expect(choice_result.locator(".respondents")).to_have_attribute("data-respondents", "3")
+    # Two questions a page: the open question is on page 2, turned from the console.
+    expect(results.locator(".result")).to_have_count(2)
+    console.locator(".c-set").first.locator('button[data-action="page-next"]').click()
+    expect(screen.locator("#set-view")).to_have_attribute("data-page", "1")
     open_result = results.locator(f'.result[data-question-id="{qids[2]}"]')
     expect(open_result.locator(".respondents")).to_have_attribute("data-respondents", "2")
     expect(
@@ -168,10 +172,11 @@ def test_live_session(live_server, browser):
     assert screen.evaluate(
         "document.getElementById('results').getBoundingClientRect().bottom <= window.innerHeight"
     )
-    # Back to the whole set: every question again.
+    # Back to the whole set, at the page it was on: page 2, its third question.
     console.get_by_role("button", name="Tout le questionnaire").first.click()
     expect(screen.locator("#screen")).to_have_attribute("data-focus", "set")
-    expect(results.locator(".result")).to_have_count(3)
+    expect(screen.locator("#set-view")).to_have_attribute("data-page", "1")
+    expect(results.locator(".result")).to_have_count(1)
 
     assert errors == [], errors
     for ctx in (*contexts, screen_ctx, console_ctx):
