@@ -9,8 +9,8 @@
    key (or to one naming it in data-focus-also), so a keyboard user never falls to <body>. */
 (function () {
   "use strict";
-  var L = window.Live, el = L.el;
-  var more = readJSON("i18n-more");
+  var L = window.Live, el = L.el, t = L.t;
+  var more = readJSON("i18n-more"); // to know which agenda kinds this page names
   var state = { agenda: null, agendaAt: 0, screen: { theme: "dark", autopage_s: 0 }, sets: [], results: {},
     counters: { phones: 0, answers: {} }, comments: {}, conclusions: [] };
   /* The moderation lists are redrawn with every push (twice a second in a busy room): a comment
@@ -42,14 +42,6 @@
     try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
   }
 
-  /* Live.t, with this page's own strings (the i18n-more block) first. */
-  function t(key, params) {
-    if (more[key] == null) return L.t(key, params);
-    return String(more[key]).replace(/%\((\w+)\)s|%%/g, function (m, name) {
-      if (m === "%%") return "%";
-      return params && params[name] != null ? String(params[name]) : "";
-    });
-  }
 
   /* ---------- focus ---------- */
 

@@ -8,7 +8,11 @@
     try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
   }
 
+  /* The strings of js_strings (``i18n``), and over them the page's own (``i18n-more``, written
+     by its template). */
   var strings = readJSON("i18n");
+  var own = readJSON("i18n-more");
+  Object.keys(own).forEach(function (key) { strings[key] = own[key]; });
   var config = readJSON("live-config");
   var offset = 0; // server clock minus ours, in ms
 

@@ -17,10 +17,8 @@
   /* The last set shown and this phone's stored answers, drawn again when the page is reloaded
      with no network (the service worker, sw.js, keeps the page itself). */
   var LAST_KEY = "workshop." + code + ".last";
-  /* The page's own strings (phone.html, ``i18n-more``); Live.t fills in their placeholders. */
-  var more = {};
-  try { more = JSON.parse(document.getElementById("i18n-more").textContent); } catch (e) { /* the keys */ }
-  function mt(key, params) { return t(more[key] || key, params); }
+  /* The page's own strings (phone.html, ``i18n-more``) are in Live.t too. */
+  var mt = t;
   /* Comments drawn per question until « more » is asked: in a room of hundreds, every comment
      reaches every phone, and a list redrawn twice a second must stay short to stay readable
      (and light on a cheap phone). The participant's own comments are always drawn. */

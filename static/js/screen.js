@@ -7,19 +7,7 @@
    side column keeps the current and next items, dropping later ones and shrinking the QR code. */
 (function () {
   "use strict";
-  var L = window.Live, el = L.el;
-  var more = (function () {
-    var node = document.getElementById("i18n-more");
-    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
-  })();
-  /* Our own strings (i18n-more) over the shared ones. */
-  function t(key, params) {
-    if (more[key] == null) return L.t(key, params);
-    return String(more[key]).replace(/%\((\w+)\)s|%%/g, function (m, name) {
-      if (m === "%%") return "%";
-      return params && params[name] != null ? String(params[name]) : "";
-    });
-  }
+  var L = window.Live, el = L.el, t = L.t;
 
   var THEMES = ["dark", "light", "contrast"];
   var state = {

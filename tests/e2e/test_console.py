@@ -156,10 +156,10 @@ def test_the_console_keeps_the_focus_on_the_control_used(live_server, browser):
     expect(item_toggle).to_have_text("Fermer ses questions")
     expect(item_toggle).to_be_focused()
 
-    # The timer: « Pause » becomes « Reprendre », focused; +5 min, focused.
+    # The timer: « Mettre en pause » becomes « Relancer », focused; +5 min, focused.
     toggle = console.locator("#timer-toggle")
     _press(console, toggle)
-    expect(toggle).to_have_text("Reprendre")
+    expect(toggle).to_have_text("Relancer")
     expect(toggle).to_be_focused()
     expect(console.locator("#timer-state")).to_contain_text("En pause")
     _press(console, console.locator("#timer-plus5"))
@@ -176,9 +176,9 @@ def test_the_console_keeps_the_focus_on_the_control_used(live_server, browser):
     expect(console.locator("#timer")).to_contain_text("0:00 sur 15:00")
     expect(console.locator("#timer-reset")).to_be_focused()
     _press(console, toggle)
-    expect(toggle).to_have_text("Pause")
+    expect(toggle).to_have_text("Mettre en pause")
     expect(toggle).to_be_focused()
-    expect(other.locator("#timer-toggle")).to_have_text("Pause")
+    expect(other.locator("#timer-toggle")).to_have_text("Mettre en pause")
 
     # The projector's theme: the pressed theme keeps the focus.
     light = console.locator('button[data-theme="light"]')
@@ -334,7 +334,7 @@ def test_axe_finds_no_violation_on_the_console(live_server, browser, width):
     console.locator("#agenda-fold").evaluate("d => { d.open = true; }")
     assert violations(console) == []
     console.locator("#timer-toggle").click()
-    expect(console.locator("#timer-toggle")).to_have_text("Reprendre")
+    expect(console.locator("#timer-toggle")).to_have_text("Relancer")
     assert violations(console) == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     console.screenshot(path=str(SHOTS / f"console-axe-{width}.png"), full_page=True)
