@@ -4,6 +4,8 @@ Chromium driven by Playwright (never a downloaded browser)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,25 +74,48 @@ def live_server_env() -> dict[str, str]:
     return {}
 
 
-@pytest.fixture
-def live_server(tmp_path, live_server_env) -> LiveServer:
-    instance = tmp_path / "instance"
-    database_url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
+#: ``prepare(env, database)``: fill the new database (the server's environment, the SQLite
+#: file), return the join code of the session the test drives ("" for none).
+Prepare = Callable[[dict[str, str], Path], str]
+
+
+@contextmanager
+def serving(
+    tmp_path: Path,
+    prepare: Prepare,
+    *,
+    account: tuple[str, str] = FACILITATOR,
+    **more_env: str,
+) -> Iterator[LiveServer]:
+    """``workshop serve`` on a new SQLite database of ``tmp_path``, filled by ``prepare``, with
+    ``account`` (username, password) created as an organiser; stopped at the end."""
+    database = tmp_path / "e2e.sqlite3"
     env = server_env(
-        **live_server_env,
-        WORKSHOP_INSTANCE_PATH=str(instance),
-        WORKSHOP_DATABASE_URL=database_url,
+        **more_env,
+        WORKSHOP_INSTANCE_PATH=str(tmp_path / "instance"),
+        WORKSHOP_DATABASE_URL=f"sqlite:///{database}",
         WORKSHOP_SECRET_KEY="e2e-secret-key",
     )
-    code = _prepare_database(instance, database_url)
-    username, password = FACILITATOR
+    code = prepare(env, database)
+    username, password = account
     create_facilitator(env, username, password)
     server = ServerProcess.start(env, tmp_path / "server.log")
     try:
         server.wait_until_up("/join")
-        yield LiveServer(server.base_url, code, username, password, server.log, database_url)
+        yield LiveServer(
+            server.base_url, code, username, password, server.log, f"sqlite:///{database}"
+        )
     finally:
         server.stop()
+
+
+@pytest.fixture
+def live_server(tmp_path, live_server_env) -> LiveServer:
+    def prepare(env: dict[str, str], database: Path) -> str:
+        return _prepare_database(Path(env["WORKSHOP_INSTANCE_PATH"]), f"sqlite:///{database}")
+
+    with serving(tmp_path, prepare, **live_server_env) as server:
+        yield server
 
 
 @pytest.fixture

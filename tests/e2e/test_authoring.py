@@ -18,10 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import ServerProcess, create_facilitator, server_env
-
 from .axe import violations
-from .conftest import LiveServer
+from .conftest import LiveServer, serving
 from .helpers import PHONE, WAIT, log_in, new_page
 
 pytestmark = pytest.mark.e2e
@@ -39,20 +37,8 @@ NARROW = {"viewport": {"width": 360, "height": 740}, "locale": "fr-BE"}
 def empty_server(tmp_path) -> LiveServer:
     """``workshop serve`` on a database that holds nothing but the first organiser, created
     as the README says (``workshop create-user NAME --role organiser``)."""
-    database_url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    env = server_env(
-        WORKSHOP_INSTANCE_PATH=str(tmp_path / "instance"),
-        WORKSHOP_DATABASE_URL=database_url,
-        WORKSHOP_SECRET_KEY="e2e-secret-key",
-    )
-    username, password = ORGANISER
-    create_facilitator(env, username, password)
-    server = ServerProcess.start(env, tmp_path / "server.log")
-    try:
-        server.wait_until_up("/join")
-        yield LiveServer(server.base_url, "", username, password, server.log, database_url)
-    finally:
-        server.stop()
+    with serving(tmp_path, lambda env, database: "", account=ORGANISER) as server:
+        yield server
 
 
 class Pages:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ServerProcess, create_facilitator, run_cli, server_env
+from tests.support import run_cli
 
 from .axe import violations
-from .conftest import FACILITATOR, LiveServer
+from .conftest import LiveServer, serving
 from .helpers import PHONE, WAIT, log_in, new_page, open_screen
 
 pytestmark = pytest.mark.e2e
@@ -34,25 +34,17 @@ PHONE_MAX_HEIGHT = 1500  # px: about two screens of 740 px
 def namur_server(tmp_path) -> LiveServer:
     """``workshop serve`` with the shipped Namur workshop (8 agenda items, 3 sets of 6
     questions) loaded as the README says."""
-    database_url = f"sqlite:///{tmp_path / 'namur.sqlite3'}"
-    env = server_env(
-        WORKSHOP_INSTANCE_PATH=str(tmp_path / "instance"),
-        WORKSHOP_DATABASE_URL=database_url,
-        WORKSHOP_SECRET_KEY="e2e-secret-key",
-    )
-    username, password = FACILITATOR
-    create_facilitator(env, username, password)
-    run_cli(env, "load", str(PROGRAMME), str(NAMUR))
-    with sqlite3.connect(tmp_path / "namur.sqlite3") as db:
-        (code,) = db.execute(
-            "SELECT code FROM session WHERE slug = 'namur-2008-12-03-contractualisation'"
-        ).fetchone()
-    server = ServerProcess.start(env, tmp_path / "server.log")
-    try:
-        server.wait_until_up("/join")
-        yield LiveServer(server.base_url, code, username, password, server.log, database_url)
-    finally:
-        server.stop()
+
+    def prepare(env: dict[str, str], database: Path) -> str:
+        run_cli(env, "load", str(PROGRAMME), str(NAMUR))
+        with sqlite3.connect(database) as db:
+            (code,) = db.execute(
+                "SELECT code FROM session WHERE slug = 'namur-2008-12-03-contractualisation'"
+            ).fetchone()
+        return code
+
+    with serving(tmp_path, prepare) as server:
+        yield server
 
 
 def _console(browser, server, errors, options=LAPTOP, name="console"):

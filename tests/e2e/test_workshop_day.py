@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support import ServerProcess, create_facilitator, run_cli, server_env
+from tests.support import run_cli
 
 from .axe import violations
-from .conftest import FACILITATOR, LiveServer
+from .conftest import LiveServer, serving
 from .helpers import PHONE, WAIT, log_in, new_page
 
 pytestmark = pytest.mark.e2e
@@ -66,7 +66,7 @@ SMALLEST_TEXT = """() => {
 @pytest.fixture
 def namur_server(tmp_path) -> LiveServer:
     """``workshop serve`` with the shipped Namur workshop loaded by ``workshop load`` (with
-    planned durations, a named speaker and a fixed join code) and a facilitator's account."""
+    planned durations, a named speaker and a fixed join code)."""
     data = yaml.safe_load(SESSION_FILE.read_text(encoding="utf-8"))
     data["code"] = CODE
     for item, minutes in zip(data["agenda"], DURATIONS, strict=True):
@@ -78,21 +78,13 @@ def namur_server(tmp_path) -> LiveServer:
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     (folder / PROGRAMME_FILE.name).write_text(PROGRAMME_FILE.read_text(encoding="utf-8"))
-    database_url = f"sqlite:///{tmp_path / 'day.sqlite3'}"
-    env = server_env(
-        WORKSHOP_INSTANCE_PATH=str(tmp_path / "instance"),
-        WORKSHOP_DATABASE_URL=database_url,
-        WORKSHOP_SECRET_KEY="e2e-secret-key",
-    )
-    run_cli(env, "load", str(folder))
-    username, password = FACILITATOR
-    create_facilitator(env, username, password)
-    server = ServerProcess.start(env, tmp_path / "server.log")
-    try:
-        server.wait_until_up("/join")
-        yield LiveServer(server.base_url, CODE, username, password, server.log, database_url)
-    finally:
-        server.stop()
+
+    def prepare(env: dict[str, str], database: Path) -> str:
+        run_cli(env, "load", str(folder))
+        return CODE
+
+    with serving(tmp_path, prepare) as server:
+        yield server
 
 
 def _press(page, locator) -> None:
