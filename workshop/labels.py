@@ -60,10 +60,7 @@ def question_kind_label(kind: QuestionKind | str) -> str:
 
 
 def register(app) -> None:
-    from .summary.exporters.text import agenda_table
-
     app.jinja_env.globals.update(
-        agenda_table=agenda_table,
         agenda_kind_label=agenda_kind_label,
         question_kind_label=question_kind_label,
         yesno_labels=YESNO_LABELS,

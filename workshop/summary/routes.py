@@ -42,6 +42,14 @@ from .forms import ConclusionForm, conclusion_form
 bp = Blueprint("summary", __name__, url_prefix="/summary")
 
 
+@bp.record_once
+def _register_template_helpers(state) -> None:
+    """The agenda planned against actual (summary page and printable export)."""
+    from .exporters.text import agenda_table
+
+    state.app.jinja_env.globals.update(agenda_table=agenda_table)
+
+
 def _session_or_404(code: str) -> Session:
     session = db.session.scalar(select(Session).where(Session.code == normalise_code(code)))
     if session is None:
