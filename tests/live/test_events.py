@@ -640,7 +640,8 @@ def test_rate_limit(room, questions):
 
 
 def test_results_are_coalesced(app, room, questions, qset):
-    app.config["RESULTS_PUSH_INTERVAL"] = 0.05
+    # Long enough that both answers fall in one window on a slow machine (0.05 s did not).
+    app.config["RESULTS_PUSH_INTERVAL"] = 1.0
     try:
         for i, kind in enumerate(("choice", "yesno")):
             value = 0 if kind == "choice" else "no"
