@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import builders
+from tests.support import unavailable
 from workshop.services.live import tokens
 
 SW_SOURCE = Path(__file__).parents[2] / "static" / "js" / "sw.js"
@@ -136,7 +137,7 @@ def test_worker_answers_and_keeps_only_the_page_and_versioned_files(tmp_path):
     and versioned static files only; it keeps the page and those files, nothing else."""
     node = shutil.which("node")
     if node is None:
-        pytest.skip("Node.js is not installed")
+        unavailable("Node.js is not installed (apt-get install -y nodejs)")
     harness = tmp_path / "harness.js"
     harness.write_text(HARNESS, "utf-8")
     cases = [
