@@ -57,7 +57,14 @@ def test_a_phone_erases_everything_it_contributed(room, session, console):
     ack = mine.emit("erase_mine", {}, callback=True)
     assert ack == {
         "ok": True,
-        "erased": {"answers": 2, "comments": 1, "upvotes": 1, "endorsements": 0},
+        "erased": {
+            "answers": 2,
+            "comments": 1,
+            "upvotes": 1,
+            "endorsements": 0,
+            "floor": 0,
+            "questions": 0,
+        },
     }
     db.session.expire_all()
     me = db.session.get(Participant, me.id)
@@ -93,7 +100,14 @@ def test_nothing_to_erase_is_fine(sockets, session):
     phone = sockets(session.code)
     snapshot_of(phone)
     ack = phone.emit("erase_mine", {}, callback=True)
-    assert ack["erased"] == {"answers": 0, "comments": 0, "upvotes": 0, "endorsements": 0}
+    assert ack["erased"] == {
+        "answers": 0,
+        "comments": 0,
+        "upvotes": 0,
+        "endorsements": 0,
+        "floor": 0,
+        "questions": 0,
+    }
 
 
 def test_erasing_is_refused_once_the_session_ended(room, session):

@@ -3,6 +3,7 @@
 from . import revision  # noqa: F401  (registers the flush hook)
 from .activity import Activity
 from .conclusions import Conclusion, ConclusionLink, Endorsement
+from .debate import FloorRequest, RoomQuestion, RoomQuestionSupport
 from .live import Answer, Participant, Upvote
 from .programme import Programme, Theme
 from .questions import Question, QuestionSet
@@ -16,10 +17,13 @@ __all__ = [
     "Conclusion",
     "ConclusionLink",
     "Endorsement",
+    "FloorRequest",
     "Participant",
     "Programme",
     "Question",
     "QuestionSet",
+    "RoomQuestion",
+    "RoomQuestionSupport",
     "Session",
     "Speaker",
     "StakeholderGroup",

@@ -56,6 +56,26 @@ class EndorsementChoice(StrEnum):
     DISAGREE = "disagree"
 
 
+class FloorState(StrEnum):
+    """A request for the floor, then its turn."""
+
+    WAITING = "waiting"  # in the queue
+    SPEAKING = "speaking"  # the turn under way (at most one per session)
+    DONE = "done"  # the turn ended
+    WITHDRAWN = "withdrawn"  # the participant withdrew before their turn
+    REMOVED = "removed"  # the facilitator took it off the list
+
+
+class QaStatus(StrEnum):
+    """A question of the room to the speakers."""
+
+    PENDING = "pending"  # waiting for a facilitator's approval (pre-moderation)
+    VISIBLE = "visible"
+    ANSWERED = "answered"
+    HIDDEN = "hidden"  # by moderation
+    MERGED = "merged"  # into another question
+
+
 YESNO_VALUES = ("yes", "no", "dontknow")
 
 

@@ -99,6 +99,10 @@ class Session(db.Model):
     # The projector: its theme (dark, light, contrast) and seconds between automatic pages.
     screen_theme: Mapped[str] = mapped_column(String(10), default="dark", server_default="dark")
     screen_autopage_s: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The debate (models/debate.py): the limit of a turn at the floor (None: no limit), and
+    # whether the room's questions wait for a facilitator's approval.
+    floor_limit_s: Mapped[int | None]
+    qa_premoderated: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     programme: Mapped[Programme | None] = relationship()
     theme: Mapped[Theme | None] = relationship(back_populates="sessions")
@@ -156,6 +160,8 @@ class AgendaItem(db.Model):
     timer_elapsed_s: Mapped[float] = mapped_column(default=0.0, server_default="0")
     timer_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     extra_min: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The limit of a turn at the floor during this item (None: the session's; 0: no limit).
+    floor_limit_s: Mapped[int | None]
 
     session: Mapped[Session] = relationship(back_populates="agenda")
     speakers: Mapped[list[Speaker]] = relationship(

@@ -40,7 +40,7 @@ from ..models import (
 from ..models.conclusions import ConclusionLink
 from ..models.enums import SessionStatus
 from ..models.live import LiveConnection
-from . import activity, runtime_state
+from . import activity, debate, runtime_state
 from .broadcast import emit, participant_room
 from .errors import ServiceError
 from .unit import after_commit, transaction
@@ -185,14 +185,18 @@ def erase_mine(session_id: int, participant_id: int) -> dict:
             db.session.execute(delete(Answer).where(Answer.id.in_(answer_ids)))
         participant.pseudonym = ""
         participant.group_id = None
+        floor, questions, qa_touched = debate.erase_participant(session_id, participant_id)
         comments = [row for row in answers if row.text]
         touched = _comments_of(upvoted - set(answer_ids))
         after_commit(_publish_erasure, session_id, participant_id, answers, touched, endorsed)
+        after_commit(debate.publish_erasure, session_id, floor, qa_touched)
     return {
         "answers": len(answers),
         "comments": len(comments),
         "upvotes": len(upvoted),
         "endorsements": len(endorsed),
+        "floor": floor,
+        "questions": questions,
     }
 
 
@@ -304,6 +308,7 @@ def purge(
         db.session.execute(delete(Upvote).where(Upvote.answer_id.in_(answer_ids)))
         db.session.execute(delete(Endorsement).where(Endorsement.participant_id.in_(ids)))
         db.session.execute(delete(Answer).where(Answer.participant_id.in_(ids)))
+        debate.delete_session_data(session.id)
         db.session.execute(delete(Participant).where(Participant.session_id == session.id))
         session.archived_summary = archived_summary
         session.purged_at = datetime.now(UTC)

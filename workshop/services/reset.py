@@ -41,7 +41,7 @@ from ..models import (
 from ..models.conclusions import ConclusionLink
 from ..models.enums import SessionStatus, SetState, VoteState
 from ..models.live import LiveConnection
-from . import activity, runtime_state
+from . import activity, debate, runtime_state
 from .errors import ServiceError
 from .unit import after_commit, transaction
 
@@ -115,6 +115,7 @@ def reset_session(session: Session, *, by: User | str | None) -> ResetCounts:
             delete(Endorsement).where(Endorsement.participant_id.in_(participant_ids))
         )
         db.session.execute(delete(Answer).where(Answer.id.in_(answer_ids)))
+        debate.delete_session_data(session.id)
         db.session.execute(delete(Participant).where(Participant.session_id == session.id))
         # Through the ORM: the flush hook bumps the session's revision (models/revision.py).
         for qset in session.question_sets:

@@ -73,6 +73,9 @@ class LiveState:
     results: Coalescer
     comments: Coalescer
     tallies: Coalescer
+    #: The debate's pushes (services/debate/): the floor per session, room questions per id.
+    floor: Coalescer
+    qa: Coalescer
     writer: GroupWriter
     rooms: LRUCache
     server_id: str = field(default_factory=new_server_id)

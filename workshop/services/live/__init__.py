@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .. import conclusions, runtime_state
+from .. import conclusions, debate, runtime_state
 from ..broadcast import console_room, participant_room, phones_room, screen_room, session_room
 from ..coalesce import Coalescer
 from ..runtime_state import LiveState, LRUCache, SocketState
@@ -46,6 +46,8 @@ def init_app(app: Flask) -> None:
         results=Coalescer(app, "results", push_now, "RESULTS_PUSH_INTERVAL"),
         comments=Coalescer(app, "comments", push_comments, "COMMENTS_PUSH_INTERVAL"),
         tallies=Coalescer(app, "tallies", conclusions.push_tallies, "RESULTS_PUSH_INTERVAL"),
+        floor=Coalescer(app, "floor", debate.push_floor, "RESULTS_PUSH_INTERVAL"),
+        qa=Coalescer(app, "qa", debate.push_qa, "COMMENTS_PUSH_INTERVAL"),
         writer=GroupWriter(app),
         rooms=LRUCache(CACHE_SIZE),
         run_heartbeat=not app.testing and float(app.config["PRESENCE_HEARTBEAT_INTERVAL"]) > 0,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import Question, QuestionSet, Session, User
 from ...models.enums import SessionStatus, SetState
-from .. import activity
+from .. import activity, debate, runtime_state
 from ..broadcast import emit, session_room
 from ..errors import ServiceError
 from ..unit import after_commit, transaction
@@ -99,11 +99,17 @@ def _move_to(session: Session, position: int | None, by: Actor = None) -> dateti
     session.status = SessionStatus.LIVE if position is not None else SessionStatus.ENDED
     current = session.current_item
     if current is None:
+        debate.end_turn(session.id, by=by)  # the session ends: the turn under way too
         activity.record("agenda.ended", by=by, session=session)
     else:
         activity.record("agenda.started", by=by, session=session, detail=_item_detail(current))
     after_commit(_publish_agenda, session, now)
+    after_commit(_mark_floor, session.id)  # the limit of a turn may have changed
     return now
+
+
+def _mark_floor(session_id: int) -> None:
+    runtime_state.current().floor.mark(session_id)
 
 
 def _freeze_timer(item: Any, now: datetime) -> None:

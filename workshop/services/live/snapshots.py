@@ -17,7 +17,7 @@ from ...models import (
     StakeholderGroup,
     Upvote,
 )
-from .. import conclusions
+from .. import conclusions, debate
 from ..results import (
     AnswerRow,
     comment_view,
@@ -73,6 +73,7 @@ def snapshot(
         "screen": screen_view(session),
         "open_set": set_view(open_set) if open_set else None,
     }
+    data.update(debate.snapshot_part(role, session_id))
     if role == "screen":
         data.update(_screen_extras(session))
         data.update(conclusions.screen_extras(session.id))
@@ -106,6 +107,7 @@ def _participant_snapshot(
         "comments": _comments(room["open_question_ids"], participant_id),
         "conclusion": conclusion,
         "endorsement": None,
+        **debate.snapshot_part("participant", session_id, None if new else participant_id),
     }
     if not new:
         data["participant"] = _profile(participant_id)
