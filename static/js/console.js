@@ -94,8 +94,11 @@
   var pending = {};
   function act(event, payload, button, done) {
     if (!socket || !socket.connected) { feedback.textContent = t("offline"); return; }
-    var key = keyOf(button) || event;
-    if (pending[key]) return; // a second press before the ack: ignored (the button keeps its focus)
+    // A second press of the same action before its ack is ignored (the button keeps its focus).
+    // Keyed by the action, not the button's focus key: « Fermer » then « Ouvrir » share one, and
+    // the set's broadcast (sent before the ack) may already show « Ouvrir » when it is pressed.
+    var key = event + ":" + JSON.stringify(payload || {});
+    if (pending[key]) return;
     pending[key] = true;
     if (button) { wanted = keyOf(button) || wanted; button.setAttribute("aria-busy", "true"); }
     feedback.textContent = "";
