@@ -146,17 +146,21 @@ def floor_view(session_id: int, now: datetime | None = None) -> dict[str, Any]:
     }
 
 
-def floor_mine(session_id: int, participant_id: int | None) -> int | None:
-    """The id of the participant's request waiting or under way, else None."""
-    if not participant_id:
-        return None
+def _active(session_id: int, participant_id: int) -> FloorRequest | None:
+    """The participant's request waiting or under way (at most one), else None."""
     return db.session.scalar(
-        select(FloorRequest.id).where(
+        select(FloorRequest).where(
             FloorRequest.session_id == session_id,
             FloorRequest.participant_id == participant_id,
             FloorRequest.state.in_(ACTIVE),
         )
     )
+
+
+def floor_mine(session_id: int, participant_id: int | None) -> int | None:
+    """The id of the participant's request waiting or under way, else None."""
+    request = _active(session_id, participant_id) if participant_id else None
+    return request.id if request is not None else None
 
 
 def _place(session_id: int, request: FloorRequest) -> int:
@@ -215,13 +219,12 @@ def _add(session: Session, **fields: Any) -> FloorRequest:
 
 def _retrying(fn: Any) -> Any:
     """``fn()`` again when its number was taken by a concurrent request (unique constraint)."""
-    for attempt in range(_NUMBER_TRIES):
+    for _attempt in range(_NUMBER_TRIES - 1):
         try:
             return fn()
         except IntegrityError:
-            if attempt == _NUMBER_TRIES - 1:
-                raise
-    raise AssertionError  # pragma: no cover
+            continue
+    return fn()
 
 
 def _name(raw: Any, *, required: bool = False) -> str:
@@ -238,13 +241,7 @@ def request_floor(session_id: int, participant_id: int | None, name: Any = None)
         with transaction():
             session = live_session(session_id)
             participant = participant_of(session_id, participant_id)
-            existing = db.session.scalar(
-                select(FloorRequest).where(
-                    FloorRequest.session_id == session_id,
-                    FloorRequest.participant_id == participant.id,
-                    FloorRequest.state.in_(ACTIVE),
-                )
-            )
+            existing = _active(session_id, participant.id)
             if existing is not None:
                 if clean and existing.state is FloorState.WAITING and existing.name != clean:
                     existing.name = clean
@@ -271,13 +268,7 @@ def withdraw_floor(session_id: int, participant_id: int | None) -> dict[str, Any
     """A phone withdraws its waiting request, or ends its own turn. ``{"request": … | null}``."""
     with transaction():
         participant = participant_of(session_id, participant_id)
-        request = db.session.scalar(
-            select(FloorRequest).where(
-                FloorRequest.session_id == session_id,
-                FloorRequest.participant_id == participant.id,
-                FloorRequest.state.in_(ACTIVE),
-            )
-        )
+        request = _active(session_id, participant.id)
         if request is None:
             return {"request": None}
         session = session_of(session_id)
