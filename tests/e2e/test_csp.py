@@ -48,11 +48,14 @@ def _violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations")
 
 
-def _wait_for(condition, what: str) -> None:
+def _wait_for(page, condition, what: str) -> None:
+    """Poll what Playwright records. The sync API dispatches its events (a websocket frame)
+    only while Python is inside a Playwright call: wait in the page, never with time.sleep, or
+    a frame that arrives after the last call is never recorded (this flaked under CI load)."""
     deadline = time.monotonic() + WAIT / 1000
     while not condition():
         assert time.monotonic() < deadline, what
-        time.sleep(0.1)  # polling the frames Playwright records, not waiting for an effect
+        page.wait_for_timeout(100)
 
 
 def test_pages_run_under_the_csp_without_violations(live_server, browser):
@@ -92,7 +95,7 @@ def test_pages_run_under_the_csp_without_violations(live_server, browser):
     phone.goto(live_server.url(f"/j/{code}"))
     expect(phone.locator("#conn")).to_have_attribute("data-state", "online")
     expect(phone.locator("#conn")).to_have_text("Connecté")
-    _wait_for(lambda: "3probe" in frames, f"no websocket upgrade: {frames}")
+    _wait_for(phone, lambda: "3probe" in frames, f"no websocket upgrade: {frames}")
 
     # The facilitator opens the set, reveals it; the phone answers: the projector draws bars
     # (element.style), the phone its form.
