@@ -43,6 +43,7 @@ from ..models.live import LiveConnection
 from . import activity, debate, runtime_state
 from .broadcast import emit, participant_room
 from .errors import ServiceError
+from .lookup import unknown_session
 from .unit import after_commit, transaction
 
 #: The longest retention an organiser may set (ten years), and the shortest (one day).
@@ -159,7 +160,7 @@ def erase_mine(session_id: int, participant_id: int) -> dict:
         session = db.session.get(Session, session_id)
         participant = db.session.get(Participant, participant_id)
         if session is None or participant is None or participant.session_id != session_id:
-            raise ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
+            raise unknown_session()
         if not erasable(session):
             raise ServiceError("session_ended", _ended_message(session))
         answers = db.session.execute(_own_answers(session_id, participant_id)).all()

@@ -13,15 +13,11 @@ from ...extensions import db
 from ...models import Participant, Session, User
 from ...models.enums import SessionStatus
 from ..errors import ServiceError
+from ..lookup import iso, session_of
+
+__all__ = ["Actor", "check_rate", "iso", "live_session", "participant_of", "session_of"]
 
 Actor = User | str | None
-
-
-def session_of(session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        raise ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
-    return session
 
 
 def live_session(session_id: int) -> Session:
@@ -52,7 +48,3 @@ def check_rate(model: Any, column: Any, participant_id: int, limit: int) -> None
         raise ServiceError(
             "rate_limited", _("Trop de demandes en une minute ; patientez un instant.")
         )
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat(timespec="milliseconds") if value else None

@@ -21,16 +21,10 @@ from ...models.enums import SessionStatus, SetState
 from .. import activity, debate, runtime_state
 from ..broadcast import emit, session_room
 from ..errors import ServiceError
+from ..lookup import session_of
 from ..unit import after_commit, transaction
 from .publish import push_now
 from .views import agenda_view, screen_view, set_view
-
-
-def _session(session_id: int) -> Session:
-    session = db.session.get(Session, session_id)
-    if session is None:
-        raise ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
-    return session
 
 
 def _publish_agenda(session: Session, now: datetime | None = None) -> None:
@@ -57,7 +51,7 @@ def agenda_goto(session_id: int, position: int, *, by: Actor = None) -> dict[str
     """Make the item at ``position`` the current one: the previous item ends, this one starts
     (again) now, the session is live. Going to the current item changes nothing."""
     with transaction():
-        session = _session(session_id)
+        session = session_of(session_id)
         if not any(item.position == position for item in session.agenda):
             raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
         now = _move_to(session, position, by)
@@ -68,7 +62,7 @@ def agenda_next(session_id: int, *, by: Actor = None) -> dict[str, Any]:
     """Start the next item (the first when none is under way). After the last item, the
     session ends: the last item ends, ``current`` becomes null, the status ``ended``."""
     with transaction():
-        session = _session(session_id)
+        session = session_of(session_id)
         positions = [item.position for item in session.agenda]
         if not positions:
             raise ServiceError("unknown_item", _("Ce point de l'ordre du jour n'existe pas."))
@@ -148,7 +142,7 @@ def timer(
     elif minutes is not None:
         raise ServiceError("bad_payload", _("Des minutes seulement pour prolonger."))
     with transaction():
-        session = _session(session_id)
+        session = session_of(session_id)
         item = session.current_item
         if item is None:
             raise ServiceError(
@@ -208,7 +202,7 @@ def screen_settings(
             field="autopage_s",
         )
     with transaction():
-        session = _session(session_id)
+        session = session_of(session_id)
         before = screen_view(session)
         if theme is not None:
             session.screen_theme = theme

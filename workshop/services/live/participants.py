@@ -16,6 +16,7 @@ from ...models import Participant, Session, StakeholderGroup
 from ...models.session import normalise_code
 from .. import runtime_state
 from ..errors import ServiceError
+from ..lookup import unknown_session
 from ..runtime_state import SocketState
 from ..unit import after_commit, transaction
 from ..validation import check_text
@@ -34,10 +35,6 @@ class Joined:
     token: str | None = None  # the participant's signed token
     new_participant: bool = False  # created by this connection
     revision: int | None = None  # the session's live_revision when it was accepted
-
-
-def _unknown_session() -> ServiceError:
-    return ServiceError("unknown_session", _("Aucun atelier ne porte ce code."))
 
 
 # Built once: a statement object reused keeps its compiled form and cache key.
@@ -88,7 +85,7 @@ def connect(
         conn = db.session.connection()
         found_session = conn.execute(_SESSION_BY_CODE, {"code": normalise_code(code)}).first()
         if found_session is None:
-            raise _unknown_session()
+            raise unknown_session()
         session_id, revision, purged_at = found_session
         if role == "participant" and purged_at is not None:
             raise ServiceError(

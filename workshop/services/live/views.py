@@ -7,11 +7,7 @@ from typing import Any
 
 from ...labels import group_label
 from ...models import AgendaItem, Answer, QuestionSet, Session
-
-
-def iso(value: datetime | None) -> str | None:
-    """A UTC timestamp as ISO 8601 with milliseconds, or None."""
-    return value.astimezone(UTC).isoformat(timespec="milliseconds") if value else None
+from ..lookup import iso
 
 
 def now_iso() -> str:
