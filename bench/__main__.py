@@ -3,7 +3,9 @@ docs/performance.md).
 
 By default the same workload runs, in the same invocation, first against the bare baseline
 (``bench/baseline_server.py``) and then against ours (``workshop serve``), and the CPU ratio
-ours / baseline is reported. ``--server baseline`` benchmarks the baseline alone.
+ours / baseline is reported. ``--server baseline`` benchmarks the baseline alone. Ours then
+runs the debate (bench/debate.py: the floor and the room's questions; the baseline has none),
+reported apart.
 """
 
 from __future__ import annotations
@@ -74,9 +76,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     run.add_argument(
         "--decode-comments",
         action="store_true",
-        help="phones JSON-decode every `comments` batch they receive (default: they read the "
-        "frame and skip its decoding, a phone's own CPU cost that would land on the server's "
-        "cores here: see docs/performance.md)",
+        help="phones JSON-decode every `comments` and `qa` batch they receive (default: they "
+        "read the frame and skip its decoding, a phone's own CPU cost that would land on the "
+        "server's cores here: see docs/performance.md)",
     )
     run.add_argument(
         "--client-loop",
@@ -84,6 +86,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="auto",
         help="event loop of the client processes (default: uvloop when installed)",
     )
+    run.add_argument(
+        "--skip-debate", action="store_true", help="no debate phase (the floor and questions)"
+    )
+    run.add_argument(
+        "--debate-seconds",
+        type=float,
+        default=10.0,
+        help="the debate's busy phase: supports of the room's questions and turns (default 10)",
+    )
+    run.add_argument(
+        "--floor-share", type=float, default=0.05, help="share of phones asking for the floor"
+    )
+    run.add_argument("--ask-share", type=float, default=0.1, help="share of phones asking")
+    run.add_argument("--qa-supports", type=int, default=3, help="questions each phone supports")
+    run.add_argument("--floor-turns", type=int, default=5, help="turns the console gives")
+    run.add_argument("--qa-probes", type=int, default=3, help="questions whose push is timed")
     run.add_argument("--database-url", help="WORKSHOP_DATABASE_URL for ours (default: SQLite)")
     run.add_argument("--message-queue", help="WORKSHOP_MESSAGE_QUEUE for ours")
     run.add_argument(
@@ -176,6 +194,51 @@ def table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+#: (label, figures) of the printed debate table: ``ack_ms`` events, then pushes.
+DEBATE_ROWS = [
+    ("floor_request ack ms", ("ack_ms", "floor_request")),
+    ("floor_withdraw ack ms", ("ack_ms", "floor_withdraw")),
+    ("qa_ask ack ms", ("ack_ms", "qa_ask")),
+    ("qa_support ack ms", ("ack_ms", "qa_support")),
+    ("console acks ms", ("console_ack_ms",)),
+    ("floor give → phones ms", ("floor_push_ms",)),
+    ("qa support → phones ms", ("qa_push_ms",)),
+]
+
+
+def debate_table(debate: dict[str, Any]) -> str:
+    """The debate's figures (ours only): latencies, what was done, the database check."""
+    header = f"{'debate (workshop)':26}" + "".join(
+        f"{c:>10}" for c in ("n", "p50", "p95", "p99", "max")
+    )
+    lines = [header, "-" * len(header)]
+    for label, path in DEBATE_ROWS:
+        fig = debate
+        for key in path:
+            fig = fig.get(key) or {}
+        cells = [fmt(fig.get(k)) for k in ("n", "p50", "p95", "p99", "max")]
+        lines.append(f"{label:26}" + "".join(f"{c:>10}" for c in cells))
+    reached = [ms for ms in debate["floor_push_all_ms"] if ms is not None]
+    lines.append(
+        f"floor: {fmt(debate['floor_requests'])} requests ({fmt(debate['withdrawn'])} withdrawn, "
+        f"{fmt(debate['added_from_room'])} from the room), {fmt(debate['turns'])} turns, "
+        f"all phones reached within {fmt(max(reached, default=None))} ms; "
+        f"push missing {fmt(debate['floor_push_ms']['missing'])}"
+    )
+    lines.append(
+        f"questions: {fmt(debate['questions'])} ({fmt(debate['premoderated'])} pre-moderated), "
+        f"{fmt(debate['support_acks'])} support acks → {fmt(debate['supports'])} supports, "
+        f"{len(debate['merges'])} merges, {fmt(debate['probes'])} probes; "
+        f"push missing {fmt(debate['qa_push_ms']['missing'])}"
+    )
+    lines.append(
+        f"database {'= acked' if debate['db_ok'] else '≠ acked (see db in the JSON)'}; "
+        f"errors {fmt(debate['error_count'])}; server CPU {fmt(debate['server_cpu_s'])} s, "
+        f"client CPU {fmt(debate.get('client_cpu_s'))} s, {fmt(debate['elapsed_s'])} s"
+    )
+    return "\n".join(lines)
+
+
 MD_HEADER = (
     "| date (UTC) | commit | server | phones | connected | push p50/p99 ms | ack p50/p99 ms "
     "| burst /s | lost | dup | errors | CPU s | RSS MB | CPU ratio | load before→after |\n"
@@ -247,6 +310,13 @@ def main(argv: list[str] | None = None) -> int:
         comment_rate=args.comment_rate,
         decode_comments=args.decode_comments,
         client_loop=event_loop_name(args.client_loop),
+        debate=not args.skip_debate,
+        debate_seconds=args.debate_seconds,
+        floor_share=args.floor_share,
+        ask_share=args.ask_share,
+        qa_supports=args.qa_supports,
+        floor_turns=args.floor_turns,
+        qa_probes=args.qa_probes,
     )
     workdir = Path(tempfile.mkdtemp(prefix="workshop-bench-"))
     load_before = os.getloadavg()
@@ -284,12 +354,16 @@ def main(argv: list[str] | None = None) -> int:
         "comment_rate": args.comment_rate,
         "decode_comments": args.decode_comments,
         "client_loop": opts.client_loop,
+        "debate": opts.debate,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "cpu_speed_s": [speed_before, cpu_speed()],
     }
     print()
     print(table(report))
+    if report.get("debate"):
+        print()
+        print(debate_table(report["debate"]))
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         print(f"\nwrote {args.json}")

@@ -1,5 +1,5 @@
 """One benchmark run against one server: connect the phones, push the set, the paced and burst
-answer phases, the durability check, and the figures."""
+answer phases, the durability check, the debate (ours only: bench/debate.py), and the figures."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import workload
+from .debate import run_debate
 from .phones import worker_main
 from .servers import Server
 
@@ -35,6 +36,16 @@ class Options:
     decode_comments: bool = False
     #: The client processes' event loop: ``uvloop`` or ``asyncio`` (see bench/phones.py).
     client_loop: str = "asyncio"
+    #: The debate phase (bench/debate.py), against ours only.
+    debate: bool = True
+    debate_seconds: float = 10.0
+    #: Shares of the phones asking for the floor, and asking a question.
+    floor_share: float = 0.05
+    ask_share: float = 0.10
+    #: Questions each phone supports; turns the console gives; probe questions timed.
+    qa_supports: int = 3
+    floor_turns: int = 5
+    qa_probes: int = 3
 
 
 def percentile(samples: list[float], q: float) -> float | None:
@@ -131,18 +142,31 @@ async def login(base_url: str, password: str) -> str:
 
 
 class Facilitator:
+    #: Least time between two of the console's requests: the server refuses more than 20 events
+    #: a second from one socket (docs/protocol.md).
+    PACE_S = 1 / 15
+
     def __init__(self) -> None:
         import socketio
 
         self.client = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         self.snapshot: dict[str, Any] | None = None
         self.ready = asyncio.Event()
+        #: The last ``floor`` broadcast (the debate), and a wake-up for who waits for one.
+        self.floor: dict[str, Any] | None = None
+        self.floor_changed = asyncio.Event()
+        self.last_call = 0.0
 
         async def on_snapshot(data: dict[str, Any]) -> None:
             self.snapshot = data
             self.ready.set()
 
+        async def on_floor(data: dict[str, Any]) -> None:
+            self.floor = data
+            self.floor_changed.set()
+
         self.client.on("snapshot", on_snapshot)
+        self.client.on("floor", on_floor)
 
     async def connect(self, url: str, cookie: str) -> None:
         await self.client.connect(
@@ -165,6 +189,42 @@ class Facilitator:
         if not (isinstance(ack, dict) and ack.get("ok")):
             raise RuntimeError(f"{event} refused: {ack}")
         return ack
+
+    async def request(
+        self, event: str, payload: dict[str, Any], errors: Counter[str], latency: list[float]
+    ) -> dict[str, Any] | None:
+        """One console event, paced (:attr:`PACE_S`): its ack on success (latency noted), else
+        None (counted in ``errors``)."""
+        await asyncio.sleep(max(0.0, self.last_call + self.PACE_S - time.monotonic()))
+        self.last_call = sent = time.monotonic()
+        try:
+            ack = await self.client.call(event, payload, timeout=30)
+        except Exception as exc:  # noqa: BLE001 (counted and reported)
+            errors[f"console:{event}:{type(exc).__name__}"] += 1
+            return None
+        if isinstance(ack, dict) and ack.get("ok"):
+            latency.append((time.monotonic() - sent) * 1000)
+            return ack
+        code = (ack or {}).get("error", {}).get("code", "?") if isinstance(ack, dict) else "?"
+        errors[f"console:{event}:refused:{code}"] += 1
+        return None
+
+    async def wait_floor(self, speaking_id: int, timeout: float) -> bool:
+        """Wait until a ``floor`` broadcast shows the turn ``speaking_id`` under way (the push
+        has left the server for every phone)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            speaking = (self.floor or {}).get("speaking") or {}
+            if speaking.get("id") == speaking_id:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self.floor_changed.clear()
+            try:
+                await asyncio.wait_for(self.floor_changed.wait(), left)
+            except TimeoutError:
+                return False
 
 
 def read_answers(database_url: str) -> list[tuple[str, int, int]]:
@@ -318,8 +378,20 @@ async def run_against(server: Server, opts: Options, echo: bool = True) -> dict[
 
         cpu = server.cpu_seconds() - cpu_start
         elapsed = time.monotonic() - wall_start
+        # The debate comes after the figures above, which stay comparable with the baseline's.
+        debate = None
+        debate_client_cpu = 0.0
+        if opts.debate and server.name == "workshop":
+            before = await workers.each({"cmd": "cpu"}, timeout=30)
+            debate = await run_debate(server, workers, facilitator, opts, run_id, say)
+            after = await workers.each({"cmd": "cpu"}, timeout=30)
+            debate_client_cpu = sum(r["cpu_s"] for r in after) - sum(r["cpu_s"] for r in before)
+            if debate is not None:
+                debate["client_cpu_s"] = round(debate_client_cpu, 2)
+                errors.update({f"debate:{k}": n for k, n in debate["errors"].items()})
+            server.check_alive()
         closing = await workers.each({"cmd": "close"}, timeout=120)
-        client_cpu = sum(r["cpu_s"] for r in closing)
+        client_cpu = sum(r["cpu_s"] for r in closing) - debate_client_cpu
         for r in closing:  # unexpected disconnects, seen by the phones at any time
             errors.update(r["errors"])
         await facilitator.client.disconnect()
@@ -352,4 +424,5 @@ async def run_against(server: Server, opts: Options, echo: bool = True) -> dict[
         "client_cpu_s": round(client_cpu, 2),
         "elapsed_s": round(elapsed, 1),
         "phases": phases,
+        "debate": debate,
     }

@@ -1,6 +1,7 @@
 """The load harness still runs end to end (a few phones, a couple of seconds), so it never rots.
 
-Each test starts real server processes and client processes through ``python -m bench``.
+Each test starts real server processes and client processes through ``python -m bench``. Against
+ours, the debate phase runs too (bench/debate.py): its checks are asserted, not its timings.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ KEYS = {
     "ratio_cpu_vs_baseline",
     "errors",
     "meta",
+    "debate",
 }
 
 
@@ -48,10 +50,12 @@ def run_bench(tmp_path, *args: str) -> dict:
         "1",
         "--push-rounds",
         "2",
+        "--debate-seconds",
+        "3",
         "--quiet",
         *args,
     ]
-    done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=90)
+    done = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=150)
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(out.read_text())
 
@@ -70,17 +74,46 @@ def check(figures: dict) -> None:
     assert figures["server_rss_mb"] > 10
 
 
-@pytest.mark.timeout(120)
+def check_debate(debate: dict) -> None:
+    """20 phones: 4 ask for the floor and 1 withdraws, 1 added from the room, 3 turns, 1
+    removed; 8 questions (2 pre-moderated: 1 approved, 1 hidden), 3 probes, 3 to support, 1
+    merge, 1 on the projector and answered; every phone sees every turn and probe."""
+    assert debate["error_count"] == 0, debate["errors"]
+    assert (debate["floor_requests"], debate["withdrawn"], debate["added_from_room"]) == (4, 1, 1)
+    assert (debate["turns"], debate["removed"]) == (3, 1)
+    assert (debate["questions"], debate["premoderated"], debate["probes"]) == (8, 2, 3)
+    assert debate["ack_ms"]["floor_request"]["n"] == 4
+    assert debate["ack_ms"]["floor_withdraw"]["n"] == 1
+    assert debate["ack_ms"]["qa_ask"]["n"] == 8
+    # Every phone supports the 3 supportable questions that are not its own (+ the 3 probes).
+    assert debate["ack_ms"]["qa_support"]["n"] == debate["support_acks"] >= 17 * 3 + 3
+    assert (debate["floor_push_ms"]["n"], debate["floor_push_ms"]["missing"]) == (20 * 3, 0)
+    assert (debate["qa_push_ms"]["n"], debate["qa_push_ms"]["missing"]) == (20 * 3, 0)
+    assert len(debate["floor_push_all_ms"]) == 3
+    assert len(debate["merges"]) == 1
+    assert debate["shown"] is not None
+    # The database holds what was acked: the turns, the questions by status, the supports.
+    assert debate["db_ok"]
+    found = debate["db"]["found"]
+    assert found == debate["db"]["expected"]
+    assert found["floor"] == {"done": 3, "removed": 1, "withdrawn": 1}  # none left waiting
+    assert found["turns_incomplete"] == 0
+    assert found["questions"] == {"answered": 1, "hidden": 1, "merged": 1, "visible": 5}
+    assert found["supports"] == debate["supports"] == sum(found["supports_by_question"].values())
+
+
+@pytest.mark.timeout(180)
 def test_baseline_alone(tmp_path):
     report = run_bench(tmp_path, "--server", "baseline", "--client-loop", "asyncio")
     assert report.keys() >= KEYS
     assert report["meta"]["client_loop"] == "asyncio"
     assert report["server"] == "baseline"
     assert report["baseline"] is None
+    assert report["debate"] is None  # the bare baseline has no debate
     check(report)
 
 
-@pytest.mark.timeout(150)
+@pytest.mark.timeout(210)
 def test_workshop_against_baseline(tmp_path):
     report = run_bench(tmp_path)
     assert report.keys() >= KEYS
@@ -90,3 +123,5 @@ def test_workshop_against_baseline(tmp_path):
     check(report)
     check(report["baseline"])
     assert report["ratio_cpu_vs_baseline"] > 0
+    assert report["baseline"]["debate"] is None
+    check_debate(report["debate"])

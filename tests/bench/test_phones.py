@@ -7,7 +7,7 @@ import importlib.util
 
 import pytest
 
-from bench.phones import SkipComments, Worker, event_loop_name
+from bench.phones import Phone, SkipComments, Worker, event_loop_name, watch_qa
 
 
 def test_comment_batches_are_read_but_not_decoded():
@@ -46,3 +46,41 @@ def test_a_push_round_is_done_when_every_live_phone_has_it():
         return before, done.is_set()
 
     assert asyncio.run(scenario()) == (False, True)
+
+
+def test_qa_batches_are_decoded_only_when_they_mention_a_probe():
+    batch = (
+        '["qa", {"changed": [{"id": 31, "support": 4}, {"id": 7, "support": 1}], "removed": []}]'
+    )
+    try:
+        watch_qa([])
+        assert SkipComments.loads(batch) == ["qa", None]
+        watch_qa([8, 70])  # 7 and 31 are not 70 or 8: no partial match
+        assert SkipComments.loads(batch) == ["qa", None]
+        watch_qa([7])
+        assert SkipComments.loads(batch)[1]["changed"][1] == {"id": 7, "support": 1}
+    finally:
+        watch_qa([])
+
+
+def test_phones_note_the_first_sight_of_a_turn_and_of_a_supported_probe():
+    class Stub:
+        qa_watch = {7}
+
+    async def scenario() -> tuple[dict, dict]:
+        phone = Phone.__new__(Phone)  # no socket: only the handlers
+        phone.worker, phone.floor_seen, phone.qa_seen = Stub(), {}, {}
+        await phone.on_floor({"speaking": None, "queue": []})
+        await phone.on_floor({"speaking": {"id": 12}, "queue": []})
+        first = phone.floor_seen[12]
+        await phone.on_floor({"speaking": {"id": 12}, "queue": []})
+        await phone.on_qa(None)  # a batch read but not decoded
+        await phone.on_qa({"changed": [{"id": 7, "support": 0}, {"id": 9, "support": 3}]})
+        assert phone.qa_seen == {}
+        await phone.on_qa({"changed": [{"id": 7, "support": 1}], "removed": []})
+        assert phone.floor_seen[12] == first
+        return phone.floor_seen, phone.qa_seen
+
+    floor, qa = asyncio.run(scenario())
+    assert list(floor) == [12]
+    assert list(qa) == [7]
