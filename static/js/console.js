@@ -1,7 +1,9 @@
 /* The facilitator's console (docs/protocol.md, role "console", and « The day of the workshop »):
    the current agenda item with its timer and its question set, always at hand (sticky); the
    agenda; the projector's theme and pages; open/close/reveal sets, the projector's focus, live
-   counters and results, comment moderation; conclusions.
+   counters and results, comment moderation; conclusions; the debate (« The debate »): the floor
+   — who speaks and for how long, the queue, people without a phone, the limit of a turn, the
+   totals by group — and the room's questions with their moderation.
 
    Focus: every control has a stable data-focus-key (a control and its replacement share one:
    « Ouvrir » and « Fermer » of a set are both "set-toggle-<id>"). The control last used is
@@ -12,7 +14,8 @@
   var L = window.Live, el = L.el, t = L.t;
   var more = readJSON("i18n-more"); // to know which agenda kinds this page names
   var state = { agenda: null, agendaAt: 0, screen: { theme: "dark", autopage_s: 0 }, sets: [], results: {},
-    counters: { phones: 0, answers: {} }, comments: {}, conclusions: [] };
+    counters: { phones: 0, answers: {} }, comments: {}, conclusions: [],
+    groups: [], floor: null, floorAt: 0, qa: [], premoderated: false };
   /* The moderation lists are redrawn with every push (twice a second in a busy room): a comment
      keeps its place while the facilitator uses them, so « Masquer » hits the comment aimed at. */
   var moderationOrder = L.stableOrder(5000, 3000);
@@ -92,20 +95,39 @@
   /* ---------- requests ---------- */
 
   var pending = {};
-  function act(event, payload, button, done) {
-    if (!socket || !socket.connected) { feedback.textContent = t("offline"); return; }
+  /* The floor's events go one after the other: « Terminer l'intervention » then « Donner la
+     parole au suivant » pressed in a row must reach the server in that order. */
+  var lanes = {};
+  /* opts.scope: what the action is based on, when its payload does not say it (« Point
+     suivant » from item 3; « Donner la parole au suivant » while n° 7 speaks): the same press
+     from a state the console already shows as changed is a new action, not a second press.
+     opts.failed(res): called when the action is refused (or cannot be sent). */
+  function act(event, payload, button, done, opts) {
+    opts = opts || {};
+    if (!socket || !socket.connected) {
+      feedback.textContent = t("offline");
+      if (opts.failed) opts.failed(null);
+      return;
+    }
     // A second press of the same action before its ack is ignored (the button keeps its focus).
     // Keyed by the action, not the button's focus key: « Fermer » then « Ouvrir » share one, and
     // the set's broadcast (sent before the ack) may already show « Ouvrir » when it is pressed.
-    var key = event + ":" + JSON.stringify(payload || {});
+    var key = event + ":" + JSON.stringify(payload || {}) + (opts.scope != null ? "@" + opts.scope : "");
     if (pending[key]) return;
     pending[key] = true;
     if (button) { wanted = keyOf(button) || wanted; button.setAttribute("aria-busy", "true"); }
     feedback.textContent = "";
-    L.request(socket, event, payload).then(function (res) {
+    var send = function () { return L.request(socket, event, payload); };
+    var lane = event.indexOf("floor_") === 0 ? "floor" : null;
+    var sent = lane ? (lanes[lane] = (lanes[lane] || Promise.resolve()).then(send)) : send();
+    sent.then(function (res) {
       delete pending[key];
       if (button) button.removeAttribute("aria-busy");
-      if (!res.ok) { feedback.textContent = (res.error && res.error.message) || t("error"); return; }
+      if (!res.ok) {
+        feedback.textContent = (res.error && res.error.message) || t("error");
+        if (opts.failed) opts.failed(res);
+        return;
+      }
       feedback.textContent = t("done");
       keepFocus(function () {
         if (res.agenda) setAgenda(res.agenda);
@@ -113,9 +135,14 @@
         if (res.set) { upsertSet(res.set); renderSets(); renderCurrent(); }
         if (res.comment) { upsertComment(res.comment); renderSets(); }
         if (res.conclusion) { upsertConclusion(res.conclusion); renderConclusions(); }
+        if (res.floor) setFloor(res.floor);
+        if (res.qa) { upsertQa(res.qa); renderQa(); }
         if (done) done(res);
       });
     });
+  }
+  function isPending(event) {
+    return Object.keys(pending).some(function (k) { return k.indexOf(event + ":") === 0; });
   }
 
   /* ---------- agenda and the current item ---------- */
@@ -145,6 +172,7 @@
     state.agendaAt = Date.now();
     renderAgenda();
     renderCurrent();
+    renderLimit(); // « Le point en cours » of the floor's limit
   }
 
   function kindLabel(kind) { return more["kind_" + kind] != null ? t("kind_" + kind) : ""; }
@@ -269,6 +297,7 @@
 
   function tick() {
     renderTimer();
+    if (state.floor) renderFloorClock();
     // Pages turned by the projector itself (automatic paging): the console follows.
     var nodes = setsBox.querySelectorAll("[data-page-of]");
     for (var i = 0; i < nodes.length; i++) {
@@ -284,8 +313,15 @@
       confirmBox.focus();
       return;
     }
-    act("agenda_next", {}, ev.currentTarget);
+    act("agenda_next", {}, ev.currentTarget, null, { scope: agendaScope() });
   });
+  /* The item « Point suivant » moves on from: the agenda's broadcast comes before the ack, so
+     the console may already show the next item (and be pressed again) while the first press
+     is still pending: that press, from the new item, is a new one. */
+  function agendaScope() {
+    var cur = state.agenda ? state.agenda.current : null;
+    return cur == null ? (isEnded() ? "ended" : "none") : String(cur);
+  }
   function cancelEnd() { confirmBox.hidden = true; wanted = "agenda-next"; nextButton.focus(); }
   $("confirm-end-no").addEventListener("click", cancelEnd);
   confirmBox.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); cancelEnd(); } });
@@ -293,7 +329,7 @@
     act("agenda_next", {}, ev.currentTarget, function () {
       confirmBox.hidden = true;
       if (isEnded()) { feedback.textContent = t("ended_done"); wanted = "ended"; $("now-box").focus(); }
-    });
+    }, { scope: agendaScope() });
   });
 
   timerToggle.addEventListener("click", function (ev) {
@@ -601,6 +637,410 @@
     return card;
   }
 
+  /* ---------- the debate: the floor (docs/protocol.md, « The floor ») ---------- */
+
+  var floorBox = $("floor-speaking");
+  var floorQueue = $("floor-queue");
+  var giveNext = $("floor-give-next");
+  var floorEnd = $("floor-end");
+  var addName = $("floor-add-name");
+  var addGroup = $("floor-add-group");
+  var limitInput = $("floor-limit");
+  var limitScope = $("floor-limit-scope");
+  var limitDirty = false; // the facilitator is typing a limit: pushes do not overwrite it
+  var limitScopeChosen = false;
+
+  function groupLabel(key) {
+    if (key == null) return t("floor_group_none");
+    var g = state.groups.filter(function (x) { return x.key === key; })[0];
+    return g ? g.label : key;
+  }
+  /* Whom a request names: the name given, else « n° 7 » (the number the facilitator calls). */
+  function whoOf(r) { return r.name || t("floor_number", { n: r.number }); }
+  function limitText(seconds) { return t("minutes", { n: L.number(seconds / 60) }); }
+
+  function setFloor(floor) {
+    state.floor = floor;
+    state.floorAt = Date.now();
+    renderFloor();
+  }
+
+  /* The turn under way as the server gave it, moved on by the time since (like the timer). */
+  function floorElapsed() {
+    var s = state.floor && state.floor.speaking;
+    return s ? (s.elapsed_s || 0) + (Date.now() - state.floorAt) / 1000 : 0;
+  }
+
+  function renderGroups() {
+    var value = addGroup.value;
+    while (addGroup.options.length > 1) addGroup.remove(1);
+    state.groups.forEach(function (g) { addGroup.appendChild(el("option", { value: g.key, text: g.label })); });
+    addGroup.value = state.groups.some(function (g) { return g.key === value; }) ? value : "";
+  }
+
+  /* A request's buttons are keyed by its id: once it leaves the queue (given the floor,
+     removed, withdrawn from its phone), the focus goes to « Terminer l'intervention » if it
+     now speaks, else to the queue's heading, never to <body>. */
+  var requestKey = /^floor-(give|up|down|remove)-(\d+)$/;
+  function renderFloor() {
+    var f = state.floor;
+    if (!f) return;
+    var key = keyOf(document.activeElement) || wanted;
+    var m = key ? requestKey.exec(key) : null;
+    var gone = m && !f.queue.some(function (r) { return String(r.id) === m[2]; });
+    keepFocus(drawFloor);
+    if (gone) {
+      var to = f.speaking && String(f.speaking.id) === m[2] ? "floor-end" : "floor-queue";
+      if (wanted === key) wanted = to;
+      if (focusLost()) restoreFocus(to);
+    }
+  }
+
+  function drawFloor() {
+    var f = state.floor, s = f.speaking, n = f.queue.length;
+    floorBox.setAttribute("data-state", s ? "speaking" : "none");
+    var who = $("floor-who");
+    L.clear(who);
+    if (s) {
+      who.appendChild(el("span", { class: "floor-label", text: L.pair(t("floor_speaking")) }));
+      who.appendChild(document.createTextNode(" "));
+      who.appendChild(el("strong", { class: "floor-name", text: whoOf(s) }));
+      who.appendChild(document.createTextNode(" "));
+      who.appendChild(el("span", { class: "floor-group", text: requestMeta(s) }));
+    } else who.textContent = t("floor_none");
+    floorEnd.hidden = !s;
+    $("floor-time-line").hidden = !s;
+    if (n) giveNext.removeAttribute("aria-disabled");
+    else giveNext.setAttribute("aria-disabled", "true");
+    $("floor-next-who").textContent = n ? t("next_item", { title: whoOf(f.queue[0]) }) : "";
+
+    L.clear(floorQueue);
+    f.queue.forEach(function (r, i) { floorQueue.appendChild(queueItem(r, i, n)); });
+    $("floor-queue-empty").hidden = n > 0;
+    $("floor-queue-count").textContent = n ? "(" + n + ")" : "";
+    renderLimit();
+    renderFloorClock();
+  }
+
+  function requestMeta(r) {
+    return [r.name ? t("floor_number", { n: r.number }) : null, groupLabel(r.group),
+      r.from_room ? t("floor_from_room") : null].filter(Boolean).join(" · ");
+  }
+
+  function floorButton(key, cls, text, label, off, onPress) {
+    return el("button", { type: "button", class: "small " + cls, "data-focus-key": key, "aria-label": label,
+      "aria-disabled": off ? "true" : null, text: text,
+      on: { click: function (ev) { if (ev.currentTarget.getAttribute("aria-disabled") !== "true") onPress(ev.currentTarget); } } });
+  }
+
+  function queueItem(r, i, n) {
+    var id = r.id, who = whoOf(r);
+    return el("li", { class: "floor-req" + (r.from_room ? " from-room" : ""), "data-request-id": String(id) }, [
+      el("p", { class: "floor-req-who" }, [
+        el("strong", { text: who }), " ", el("span", { class: "floor-group", text: requestMeta(r) }),
+      ]),
+      el("p", { class: "floor-req-actions" }, [
+        floorButton("floor-give-" + id, "floor-give", t("floor_give"), t("floor_give_to", { who: who }), false,
+          function (b) { act("floor_give", { request_id: id }, b); }),
+        floorButton("floor-up-" + id, "floor-up", t("floor_up"), t("floor_up_who", { who: who }), i === 0,
+          function (b) { act("floor_move", { request_id: id, direction: "up" }, b, null, { scope: i }); }),
+        floorButton("floor-down-" + id, "floor-down", t("floor_down"), t("floor_down_who", { who: who }), i === n - 1,
+          function (b) { act("floor_move", { request_id: id, direction: "down" }, b, null, { scope: i }); }),
+        floorButton("floor-remove-" + id, "floor-remove", t("floor_remove"), t("floor_remove_who", { who: who }), false,
+          function (b) { act("floor_remove", { request_id: id }, b); }),
+      ]),
+    ]);
+  }
+
+  /* The limit of a turn: what applies now, and the form (left alone while it is being edited). */
+  function renderLimit() {
+    var f = state.floor, item = currentItem();
+    if (!f) return;
+    $("floor-limit-now").textContent = !f.limit_s ? t("floor_limit_none")
+      : t(item && f.item_limit_s ? "floor_limit_item" : "floor_limit_session", { limit: limitText(f.limit_s) });
+    var itemOption = limitScope.querySelector('option[value="item"]');
+    itemOption.disabled = !item;
+    if (!item && limitScope.value === "item") limitScope.value = "session";
+    var editing = document.activeElement === limitInput || document.activeElement === limitScope;
+    if (limitDirty || editing) return;
+    if (!limitScopeChosen) limitScope.value = item && f.item_limit_s ? "item" : "session";
+    fillLimit();
+  }
+  function fillLimit() {
+    var f = state.floor;
+    if (!f) return;
+    var seconds = limitScope.value === "item" ? f.item_limit_s : f.default_limit_s;
+    limitInput.value = seconds ? String(Math.round(seconds / 30) / 2) : "";
+  }
+
+  function renderFloorClock() {
+    var f = state.floor, s = f && f.speaking;
+    var clock = $("floor-clock"), over = $("floor-over");
+    var count = [];
+    if (!s) {
+      clock.textContent = "";
+      over.textContent = "";
+      floorBox.setAttribute("data-overrun", "false");
+    } else {
+      var elapsed = floorElapsed(), limit = f.limit_s;
+      var isOver = !!limit && elapsed > limit;
+      clock.textContent = limit
+        ? t("timer_of", { elapsed: L.clock(elapsed * 1000), planned: L.clock(limit * 1000) })
+        : t("timer_plain", { elapsed: L.clock(elapsed * 1000) });
+      clock.setAttribute("data-elapsed", String(Math.floor(elapsed)));
+      // The overrun in words, not by colour alone; nobody is cut off.
+      over.textContent = isOver ? t("overrun", { over: L.clock((elapsed - limit) * 1000) }) : "";
+      floorBox.setAttribute("data-overrun", isOver ? "true" : "false");
+      // Folded, the summary still says who speaks and for how long (the seconds, which tick,
+      // are not part of its name).
+      count.push([whoOf(s) + " ", el("span", { "aria-hidden": "true", text: L.clock(elapsed * 1000) }),
+        isOver ? " · " + t("overrun", { over: L.clock((elapsed - limit) * 1000) }) : ""]);
+    }
+    if (f && f.queue.length) count.push([t("floor_waiting_n", { n: f.queue.length })]);
+    var summary = $("floor-count");
+    L.clear(summary);
+    if (count.length) {
+      summary.appendChild(document.createTextNode("("));
+      count.forEach(function (parts, i) {
+        if (i) summary.appendChild(document.createTextNode(" · "));
+        parts.forEach(function (part) { if (part) summary.appendChild(typeof part === "string" ? document.createTextNode(part) : part); });
+      });
+      summary.appendChild(document.createTextNode(")"));
+    }
+    renderTotals();
+  }
+
+  /* Turns and time by group; the turn under way counted up to now. */
+  function renderTotals() {
+    var body = $("floor-totals").tBodies[0];
+    var f = state.floor;
+    L.clear(body);
+    if (!f) return;
+    var s = f.speaking, since = s ? (Date.now() - state.floorAt) / 1000 : 0;
+    (f.totals || []).forEach(function (g) {
+      var seconds = g.seconds + (s && (s.group || null) === (g.group || null) ? since : 0);
+      body.appendChild(el("tr", { "data-group": g.group == null ? "" : g.group }, [
+        el("th", { scope: "row", text: groupLabel(g.group) }),
+        el("td", { class: "num", text: String(g.turns) }),
+        el("td", { class: "num", "data-seconds": String(Math.floor(seconds)), text: L.clock(seconds * 1000) }),
+      ]));
+    });
+  }
+
+  giveNext.addEventListener("click", function (ev) {
+    var f = state.floor;
+    if (!f || !f.queue.length) { feedback.textContent = t("floor_queue_empty"); return; }
+    act("floor_give", {}, ev.currentTarget, null,
+      { scope: (f.speaking ? f.speaking.id : "-") + ">" + f.queue[0].id });
+  });
+  floorEnd.addEventListener("click", function (ev) {
+    var s = state.floor && state.floor.speaking;
+    act("floor_end", {}, ev.currentTarget, function () {
+      if (focusLost()) { wanted = "floor-give-next"; restoreFocus("floor-give-next"); }
+    }, { scope: s ? s.id : "-" });
+  });
+  $("floor-add-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var name = addName.value.trim();
+    if (!name) { feedback.textContent = t("floor_name_required"); addName.focus(); return; }
+    act("floor_add", { name: name, group: addGroup.value || null }, $("floor-add-submit"), function () {
+      addName.value = "";
+      addGroup.value = "";
+      feedback.textContent = t("floor_added", { who: name });
+    });
+  });
+  limitInput.addEventListener("input", function () { limitDirty = true; });
+  limitScope.addEventListener("change", function () {
+    limitScopeChosen = true;
+    if (!limitDirty) fillLimit();
+  });
+  $("floor-limit-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var raw = limitInput.value.trim().replace(",", ".");
+    var minutes = raw === "" ? 0 : Number(raw);
+    if (!isFinite(minutes) || minutes < 0 || (minutes && (minutes < 0.5 || minutes > 60))) {
+      feedback.textContent = t("floor_limit_range");
+      limitInput.focus();
+      return;
+    }
+    var payload = { limit_s: minutes ? Math.round(minutes * 60) : null };
+    if (limitScope.value === "item") {
+      var item = currentItem();
+      if (!item) { feedback.textContent = t("floor_no_item"); return; }
+      payload.position = item.position;
+    }
+    act("floor_settings", payload, $("floor-limit-save"), function () {
+      limitDirty = false;
+      fillLimit();
+      feedback.textContent = t(payload.limit_s ? "floor_limit_saved" : "floor_limit_removed");
+    });
+  });
+
+  /* ---------- the debate: the room's questions (docs/protocol.md, « Questions ») ---------- */
+
+  var qaList = $("qa-mod-list");
+  var premod = $("qa-premod");
+  /* Pending first (the oldest on top), then visible by support, answered, hidden, merged; a
+     question keeps its place while the facilitator uses the list (as the comments do). */
+  var qaOrder = L.stableOrder(5000, 3000);
+  qaOrder.watch(qaList);
+  var QA_RANK = { pending: 4, visible: 3, answered: 2, hidden: 1, merged: 0 };
+  var mergeChoice = {}; // question id -> the id chosen in its « Fusionner dans » list
+
+  function upsertQa(q) {
+    var found = false;
+    state.qa = state.qa.map(function (x) { if (x.id === q.id) { found = true; return q; } return x; });
+    if (!found) state.qa.push(q);
+  }
+  function qaById(id) { return state.qa.filter(function (q) { return q.id === id; })[0] || null; }
+  /* A question's opening words (whole words), for the merge lists and « Fusionnée dans ». */
+  function short(text, max) {
+    text = String(text || "").replace(/\s+/g, " ").trim();
+    if (text.length <= max) return text;
+    var cut = text.slice(0, max), space = cut.lastIndexOf(" ");
+    if (space > max / 2) cut = cut.slice(0, space);
+    return cut.replace(/[\s,;:.!?]+$/, "") + "…";
+  }
+
+  var qaKey = /^qa-[a-z-]+-(\d+)$/;
+  function renderQa() {
+    var key = keyOf(document.activeElement) || wanted;
+    var m = key ? qaKey.exec(key) : null;
+    var gone = m && !qaById(Number(m[1]));
+    keepFocus(function () {
+      L.clear(qaList);
+      var ordered = qaOrder.order("qa", state.qa.map(function (q) {
+        return { id: q.id, upvotes: QA_RANK[q.status] * 1e6 + (q.support || 0), q: q };
+      }));
+      ordered.forEach(function (w) { qaList.appendChild(qaItem(w.q)); });
+    });
+    if (gone) { // erased by its author meanwhile
+      if (wanted === key) wanted = "fold-qa";
+      if (focusLost()) restoreFocus("fold-qa");
+    }
+    renderQaHead();
+  }
+  function renderQaHead() {
+    var n = state.qa.length;
+    var waiting = state.qa.filter(function (q) { return q.status === "pending"; }).length;
+    $("qa-empty").hidden = n > 0;
+    $("qa-count").textContent = n ? "(" + [t("qa_count", { n: n }), waiting ? t("qa_pending_n", { n: waiting }) : null]
+      .filter(Boolean).join(" · ") + ")" : "";
+    if (!isPending("qa_settings")) premod.checked = !!state.premoderated;
+  }
+
+  function qaButton(key, cls, text, q, also, onPress, pressed) {
+    return el("button", { type: "button", class: "small " + cls, "data-focus-key": key,
+      "data-focus-also": also && also.length ? also.join(" ") : null,
+      "aria-pressed": pressed == null ? null : pressed ? "true" : "false",
+      "aria-label": L.pair(text, short(q.text, 80)), text: text,
+      on: { click: function (ev) { onPress(ev.currentTarget); } } });
+  }
+
+  function qaItem(q) {
+    var id = q.id, s = q.status;
+    var open = s === "visible" || s === "answered";
+    var candidates = state.qa.filter(function (o) {
+      return o.id !== id && (o.status === "visible" || o.status === "answered");
+    });
+    var canMerge = (open || s === "pending") && candidates.length > 0;
+    var keys = { hide: "qa-hide-" + id, show: "qa-show-" + id, into: "qa-merge-into-" + id, go: "qa-merge-go-" + id };
+    // The main button (approve / answered / reopen…) takes the focus of the ones this status
+    // has not: « Masquer » pressed, the focus is on « Réafficher ».
+    var absent = [];
+    if (s === "hidden" || s === "merged") absent.push(keys.hide);
+    if (!open) absent.push(keys.show);
+    if (!canMerge) absent.push(keys.into, keys.go);
+    var moderate = function (action) { return function (b) { act("qa_moderate", { qa_id: id, action: action }, b); }; };
+    var main = s === "pending" ? qaButton("qa-main-" + id, "qa-approve primary", t("qa_approve"), q, absent, moderate("approve"))
+      : s === "visible" ? qaButton("qa-main-" + id, "qa-answered", t("qa_answered"), q, absent, moderate("answered"))
+      : s === "answered" ? qaButton("qa-main-" + id, "qa-reopen", t("qa_reopen"), q, absent, moderate("reopen"))
+      : s === "hidden" ? qaButton("qa-main-" + id, "qa-approve", t("qa_unhide"), q, absent, moderate("approve"))
+      : qaButton("qa-main-" + id, "qa-approve", t("qa_unmerge"), q, absent, moderate("approve"));
+    var actions = el("p", { class: "qa-actions" }, [
+      main,
+      open ? qaButton(keys.show, "qa-show", t("qa_show"), q, null, function (b) {
+        act("qa_show", { qa_id: q.on_screen ? null : id }, b, function (res) {
+          var shown = res.qa ? res.qa.id : null;
+          state.qa.forEach(function (x) { x.on_screen = x.id === shown; });
+          renderQa();
+        });
+      }, !!q.on_screen) : null,
+      s !== "hidden" && s !== "merged" ? qaButton(keys.hide, "qa-hide", t("qa_hide"), q, null, moderate("hide")) : null,
+    ]);
+
+    var into = s === "merged" && q.merged_into != null ? qaById(q.merged_into) : null;
+    var meta = [
+      el("span", { class: "badge qa-status status-" + s, text: into ? t("qa_merged_into", { text: short(into.text, 32) }) : t("qa_status_" + s) }),
+      q.on_screen ? el("span", { class: "badge on-screen", text: t("on_screen") }) : null,
+      el("span", { class: "qa-support-count", "data-support": String(q.support || 0), text: t("upvotes", { n: q.support || 0 }) }),
+      el("span", { class: "qa-to", text: q.speaker ? t("qa_to", { who: q.speaker.name }) : t("qa_to_room") }),
+      q.item_title ? el("span", { class: "qa-item", text: t("qa_item", { title: q.item_title }) }) : null,
+    ];
+    var li = el("li", { class: "qa-mod status-" + s + (q.on_screen ? " on-screen" : ""),
+      "data-qa-id": String(id), "data-status": s }, [
+      el("p", { class: "qa-text", id: "qa-text-" + id, text: q.text }),
+      el("p", { class: "qa-meta" }, meta.filter(Boolean).reduce(function (all, node) {
+        if (all.length) all.push(document.createTextNode(" · "));
+        all.push(node);
+        return all;
+      }, [])),
+    ]);
+    if (q.merged && q.merged.length) {
+      li.appendChild(el("div", { class: "qa-merged" }, [
+        el("p", { class: "qa-merged-title", text: L.pair(t("qa_merged_here") + " (" + q.merged.length + ")") }),
+        el("ul", null, q.merged.map(function (m) { return el("li", { class: "qa-merged-text", "data-qa-id": String(m.id), text: m.text }); })),
+      ]));
+    }
+    li.appendChild(actions);
+    if (canMerge) li.appendChild(mergeControl(q, candidates, keys));
+    return li;
+  }
+
+  /* « Fusionner dans » a visible or answered question. The options carry the other questions'
+     opening words in their label, not as text: the list item reads as its own question only. */
+  function mergeControl(q, candidates, keys) {
+    var id = q.id, selectId = "qa-merge-" + id;
+    var chosen = mergeChoice[id];
+    if (chosen && !candidates.some(function (o) { return String(o.id) === chosen; })) chosen = mergeChoice[id] = "";
+    var select = el("select", { id: selectId, class: "qa-merge-into", "data-focus-key": keys.into,
+      "aria-describedby": "qa-text-" + id,
+      on: { change: function (ev) { mergeChoice[id] = ev.currentTarget.value; } } },
+      [el("option", { value: "", text: t("qa_merge_choose") })].concat(candidates.map(function (o) {
+        return el("option", { value: String(o.id), label: short(o.text, 70) });
+      })));
+    select.value = chosen || "";
+    return el("p", { class: "qa-merge" }, [
+      el("label", { for: selectId, text: t("qa_merge_into") }),
+      select,
+      el("button", { type: "button", class: "small qa-merge-go", "data-focus-key": keys.go,
+        "aria-label": L.pair(t("qa_merge_go"), short(q.text, 80)), text: t("qa_merge_go"),
+        on: { click: function (ev) {
+          var target = Number(select.value || mergeChoice[id] || 0);
+          if (!target) { feedback.textContent = t("qa_merge_pick"); select.focus(); return; }
+          act("qa_merge", { qa_id: id, into: target }, ev.currentTarget, function () {
+            var merged = qaById(id);
+            if (merged) { merged.status = "merged"; merged.merged_into = target; merged.on_screen = false; }
+            delete mergeChoice[id];
+            renderQa();
+          });
+        } } }),
+    ]);
+  }
+
+  premod.addEventListener("change", function () {
+    act("qa_settings", { premoderated: premod.checked }, premod, function (res) {
+      state.premoderated = !!res.premoderated;
+      renderQaHead();
+    }, { failed: function () { premod.checked = !!state.premoderated; } });
+  });
+
+  var pendingQa = null;
+  function renderQaSoon() {
+    if (pendingQa) return;
+    pendingQa = window.setTimeout(function () { pendingQa = null; renderQa(); }, 150);
+  }
+
   function renderCounters() {
     phones.textContent = t("phones", { n: state.counters.phones || 0 });
     phones.setAttribute("data-phones", String(state.counters.phones || 0));
@@ -627,12 +1067,19 @@
       moderationOrder.reset();
       state.conclusions = snap.conclusions || [];
       if (snap.screen) state.screen = snap.screen;
+      state.groups = snap.groups || [];
+      state.qa = (snap.qa && snap.qa.questions) || [];
+      state.premoderated = !!(snap.qa && snap.qa.premoderated);
+      qaOrder.reset();
       keepFocus(function () {
         state.agenda = null;
         setAgenda(snap.agenda || null);
         renderCounters();
         renderScreen(); // draws the sets too
         renderConclusions();
+        renderGroups();
+        if (snap.floor) setFloor(snap.floor);
+        renderQa();
       });
     },
     agenda: function (agenda) { keepFocus(function () { setAgenda(agenda); }); },
@@ -650,6 +1097,15 @@
       renderSoon();
     },
     conclusion: function (c) { upsertConclusion(c); renderConclusionsSoon(); },
+    // The debate: the floor whole (coalesced), the questions in batches (every status).
+    floor: function (f) { setFloor(f); },
+    qa: function (batch) {
+      ((batch && batch.changed) || []).forEach(upsertQa);
+      var removed = (batch && batch.removed) || [];
+      if (removed.length) state.qa = state.qa.filter(function (q) { return removed.indexOf(q.id) < 0; });
+      renderQaSoon();
+    },
+    qa_settings: function (s) { state.premoderated = !!(s && s.premoderated); renderQaHead(); },
     conclusion_removed: function (c) {
       state.conclusions = state.conclusions.filter(function (x) { return x.id !== c.id; });
       renderConclusions();
