@@ -4,7 +4,10 @@
    Read-only; everything comes from the server (docs/protocol.md, role "screen", and « The day of
    the workshop »). Nobody can scroll a projector: the view is made to fit (its type shrinks down
    to the readable minimum of live.css, then fewer comments and options are shown), and the
-   side column keeps the current and next items, dropping later ones and shrinking the QR code. */
+   side column keeps the current and next items, dropping later ones and shrinking the QR code.
+   The debate (« The debate » in docs/protocol.md): who has the floor, with the running time
+   against the limit and the next three, in a band under the main view; a room question put on
+   the projector takes the main view. */
 (function () {
   "use strict";
   var L = window.Live, el = L.el, t = L.t;
@@ -13,6 +16,7 @@
   var state = {
     agenda: null, agendaAt: 0, set: null, results: null, conclusion: null,
     counters: { answers: {} }, countersLive: false, screen: { theme: "dark", autopage_s: 0 },
+    groups: [], floor: null, floorAt: 0, qaShown: null,
   };
   var root = document.getElementById("screen");
   var body = document.getElementById("screen-live");
@@ -23,6 +27,18 @@
   var timer = document.getElementById("timer");
   var timerFlag = document.getElementById("timer-flag");
   var pageNote = document.getElementById("screen-page");
+  var floorBox = document.getElementById("floor-box");
+  var floorLabel = floorBox.querySelector(".screen-floor-label");
+  var floorSpeaker = document.getElementById("floor-speaker");
+  var floorTime = document.getElementById("floor-time");
+  var floorLimit = document.getElementById("floor-limit-text");
+  var floorOver = document.getElementById("floor-over");
+  var floorOverLabel = document.getElementById("floor-over-label");
+  var floorOverBy = document.getElementById("floor-over-by");
+  var floorQueueLine = document.getElementById("floor-queue-line");
+  var floorNextLabel = document.getElementById("floor-next-label");
+  var floorNext = document.getElementById("floor-next");
+  var floorMore = document.getElementById("floor-more");
   var socket = null;
   var resultsWatch = null;
   var shownPage = null; // the page drawn, "k/n", to redraw when the automatic page turns
@@ -203,6 +219,10 @@
     root.removeAttribute("data-focus");
     shownPage = null;
     showPage(null);
+    view.removeAttribute("data-qa-id");
+    // A room question put on the projector wins: it is the facilitator's latest explicit act,
+    // and taking it off gives the view back.
+    if (state.qaShown) { renderQuestion(state.qaShown, caps); return; }
     if (state.conclusion) { renderConclusion(state.conclusion); return; }
     var slide = slideOf(L.currentItem(state.agenda));
     if (!setShown(set) && slide) { renderSlide(slide); return; }
@@ -297,19 +317,38 @@
     }
     return true;
   }
-  function fit() {
-    view.removeAttribute("data-wrap");
+  /* --fit from 1.6 down (by tenths) to `min` until the view fits; the scale reached. */
+  function shrink(min) {
     var scale = 1.6;
     view.style.setProperty("--fit", String(scale));
-    while (!fits() && scale > 0.5) {
+    while (!fits() && scale > min) {
       scale = Math.round((scale - 0.1) * 100) / 100;
       view.style.setProperty("--fit", String(scale));
     }
-    var steps = [{ comments: 2 }, { comments: 1 }, { comments: 0 }, { comments: 0, options: 6 },
-      { comments: 0, options: 4 }, { comments: 0, options: 3 }];
-    // At the smallest type, a word that is still too wide may be cut.
-    if (!fits()) view.setAttribute("data-wrap", "anywhere");
-    for (var i = 0; i < steps.length && !fits(); i++) renderView(steps[i]);
+    return scale;
+  }
+  function fit() {
+    view.removeAttribute("data-wrap");
+    var scale;
+    if (state.qaShown) {
+      // A room question keeps its type large: the texts merged into it give way first (two,
+      // one, none shown), and only then does its type shrink further.
+      var caps = [2, 1, 0];
+      scale = shrink(0.8);
+      for (var c = 0; c < caps.length && !fits(); c++) {
+        renderView({ comments: caps[c] });
+        scale = shrink(0.8);
+      }
+      if (!fits()) scale = shrink(0.5);
+      if (!fits()) view.setAttribute("data-wrap", "anywhere");
+    } else {
+      scale = shrink(0.5);
+      var steps = [{ comments: 2 }, { comments: 1 }, { comments: 0 }, { comments: 0, options: 6 },
+        { comments: 0, options: 4 }, { comments: 0, options: 3 }];
+      // At the smallest type, a word that is still too wide may be cut.
+      if (!fits()) view.setAttribute("data-wrap", "anywhere");
+      for (var i = 0; i < steps.length && !fits(); i++) renderView(steps[i]);
+    }
     view.setAttribute("data-scale", String(scale));
     view.setAttribute("data-fits", fits() ? "true" : "false");
   }
@@ -381,6 +420,145 @@
     view.appendChild(section);
   }
 
+  /* ---------- the debate: the room's question on the projector ---------- */
+
+  /* The question, large; whom it is put to, its support, and the texts merged into it in
+     smaller type (fewer of them when space runs out: fit's `comments` caps them). */
+  function renderQuestion(q, caps) {
+    root.setAttribute("data-state", "question");
+    view.setAttribute("data-qa-id", String(q.id));
+    var merged = q.merged || [];
+    var listed = merged.slice(0, caps.comments != null ? caps.comments : 4);
+    var more = merged.length - listed.length;
+    view.appendChild(el("section", { class: "screen-qa-box", id: "qa-box", "data-qa-id": String(q.id),
+      "data-status": q.status, "aria-labelledby": "qa-screen-text" }, [
+      el("p", { class: "screen-qa-kicker" }, [
+        el("span", { class: "screen-qa-kicker-label", text: t("qa_kicker") }),
+        el("span", { class: "screen-qa-speaker", id: "qa-screen-speaker",
+          text: q.speaker ? t("qa_to", { who: q.speaker.name }) : t("qa_to_room") }),
+      ]),
+      el("h2", { class: "screen-qa-text", id: "qa-screen-text", text: q.text }),
+      el("p", { class: "screen-qa-meta" }, [
+        el("span", { class: "screen-qa-support", id: "qa-screen-support", "data-support": String(q.support),
+          text: t("qa_support", { n: q.support }) }),
+        q.status === "answered" ? el("span", { class: "screen-qa-answered-flag", text: t("qa_answered") }) : null,
+      ]),
+      merged.length ? el("section", { class: "screen-qa-merged", id: "qa-screen-merged",
+        "aria-labelledby": "qa-merged-heading", "data-merged": String(merged.length) }, [
+        el("h3", { id: "qa-merged-heading", text: t("qa_merged", { n: merged.length }) }),
+        listed.length ? el("ul", {}, listed.map(function (m) {
+          return el("li", { "data-qa-id": String(m.id), text: m.text });
+        })) : null,
+        more > 0 ? el("p", { class: "result-more", text: t("qa_more_merged", { n: more }) }) : null,
+      ]) : null,
+    ]));
+  }
+
+  /* The question on the projector after a `qa` batch ({changed, removed}) or a snapshot's
+     list: only that one matters here. */
+  function shownAfter(shown, batch) {
+    (batch.changed || []).forEach(function (q) {
+      if (q.on_screen && (q.status === "visible" || q.status === "answered")) shown = q;
+      else if (shown && shown.id === q.id) shown = null;
+    });
+    (batch.removed || []).forEach(function (id) { if (shown && shown.id === id) shown = null; });
+    return shown;
+  }
+
+  function applyQa(batch) {
+    var shown = shownAfter(state.qaShown, batch || {});
+    if (shown === state.qaShown) return;
+    state.qaShown = shown;
+    render();
+  }
+
+  /* ---------- the debate: the floor ---------- */
+
+  function groupLabel(key) {
+    if (key == null) return "";
+    var group = state.groups.filter(function (g) { return g.key === key; })[0];
+    return group ? group.label : key;
+  }
+
+  function whoOf(r) { return (r.name && r.name.trim()) || t("floor_number", { n: r.number }); }
+
+  function setFloor(floor) {
+    state.floor = floor || null;
+    state.floorAt = Date.now();
+    renderFloor();
+  }
+
+  /* The band: the speaker (name, group) with the time, then the next three of the queue; with
+     nobody speaking, the first three of the queue; hidden when nobody speaks nor waits. */
+  function renderFloor() {
+    var floor = state.floor, speaking = floor && floor.speaking, queue = (floor && floor.queue) || [];
+    var shown = !!(speaking || queue.length);
+    floorBox.hidden = !shown;
+    floorBox.setAttribute("data-state", speaking ? "speaking" : shown ? "queue" : "none");
+    root.setAttribute("data-floor", floorBox.getAttribute("data-state"));
+    // The speaker's line is a live region: redrawn only when the speaker changes.
+    var who = speaking ? whoOf(speaking) : "", group = speaking ? groupLabel(speaking.group) : "";
+    var key = speaking ? [speaking.id, who, group].join("\u0001") : "";
+    if (floorSpeaker.getAttribute("data-key") !== key) {
+      L.clear(floorSpeaker);
+      if (speaking) {
+        floorSpeaker.appendChild(el("span", { class: "screen-floor-name", text: who }));
+        if (group) floorSpeaker.appendChild(el("span", { class: "screen-floor-group", text: group }));
+      }
+      floorSpeaker.setAttribute("data-key", key);
+    }
+    floorLabel.hidden = !speaking;
+    if (speaking) floorSpeaker.setAttribute("data-request-id", String(speaking.id));
+    else floorSpeaker.removeAttribute("data-request-id");
+    floorNextLabel.textContent = L.pair(speaking ? t("next") : t("floor_queue"));
+    L.clear(floorNext);
+    queue.slice(0, 3).forEach(function (r) {
+      var g = groupLabel(r.group);
+      floorNext.appendChild(el("li", { "data-request-id": String(r.id) }, [
+        el("span", { class: "screen-floor-next-name", text: whoOf(r) }),
+        g ? el("span", { class: "screen-floor-next-group", text: g }) : null,
+      ]));
+    });
+    floorMore.textContent = queue.length > 3 ? t("floor_more", { n: queue.length - 3 }) : "";
+    floorQueueLine.hidden = !queue.length;
+    showFloorTime();
+    refit();
+  }
+
+  /* Seconds of the turn under way: elapsed_s, plus the time since the view came. */
+  function floorElapsed() {
+    var speaking = state.floor && state.floor.speaking;
+    if (!speaking) return null;
+    return (speaking.elapsed_s || 0) + Math.max(0, (Date.now() - state.floorAt) / 1000);
+  }
+
+  /* « 1:35 / 2:00 »; past the limit, « temps dépassé +0:20 »: in words, not by colour alone. */
+  function showFloorTime() {
+    var secs = floorElapsed(), limit = state.floor && state.floor.limit_s;
+    var time = secs == null ? "" : L.clock(secs * 1000);
+    var limitText = secs != null && limit ? t("floor_limit", { limit: L.clock(limit * 1000) }) : "";
+    var over = secs != null && !!limit && Math.floor(secs) > limit;
+    var by = over ? t("floor_over_by", { over: L.clock((secs - limit) * 1000) }) : "";
+    var label = over ? t("floor_over") : "";
+    if (floorTime.textContent !== time) floorTime.textContent = time;
+    if (floorLimit.textContent !== limitText) floorLimit.textContent = limitText;
+    if (floorOverLabel.textContent !== label) floorOverLabel.textContent = label;
+    if (floorOverBy.textContent !== by) floorOverBy.textContent = by;
+    floorOver.setAttribute("data-on", over ? "true" : "false");
+    if (over) floorBox.setAttribute("data-overrun", "true");
+    else floorBox.removeAttribute("data-overrun");
+  }
+
+  /* The band's height is taken from the main view: when it changes (the band shown or hidden,
+     the queue on one more line), the main view is fitted again. */
+  var floorHeight = 0;
+  function refit() {
+    var h = floorBox.hidden ? 0 : Math.round(floorBox.getBoundingClientRect().height);
+    if (h === floorHeight) return;
+    floorHeight = h;
+    render();
+  }
+
   /* If a reveal is not followed by results soon, ask for a fresh snapshot. */
   function watchResults(set) {
     window.clearTimeout(resultsWatch);
@@ -411,10 +589,15 @@
       state.conclusion = snap.conclusion || null;
       state.counters = snap.counters || { answers: {} };
       state.countersLive = false;
+      state.groups = snap.groups || [];
+      state.qaShown = shownAfter(null, { changed: (snap.qa && snap.qa.questions) || [] });
       state.agenda = null;
       setAgenda(snap.agenda);
+      setFloor(snap.floor);
       render();
     },
+    floor: setFloor,
+    qa: applyQa,
     agenda: setAgenda,
     screen: function (settings) { applyScreen(settings); render(); },
     question_set: function (set) {
@@ -480,6 +663,8 @@
 
   function tick() {
     showTimer();
+    showFloorTime();
+    if (!floorBox.hidden) refit(); // « 9:59 » to « 10:00 » may wrap a line
     // The automatic page turned: draw the new one.
     var set = state.set;
     if (shownPage && set && !focused(set) && !state.conclusion) {
