@@ -259,6 +259,13 @@ def test_merge_arithmetic(session, people):
     merged = debate.merge(session.id, dup["id"], kept["id"])
     assert merged["support"] == 3  # Bruno, Chloé, Dirk
     assert merged["merged"] == [{"id": dup["id"], "text": "Combien ça coûte ?"}]
+    # Every view agrees with the merge's ack (snapshots read both questions at once): the kept
+    # one the sum, the merged one its own supporters.
+    for role, who in (("console", None), ("participant", people["dirk"].id), ("screen", None)):
+        listed = {q["id"]: q for q in debate.qa_snapshot(session.id, role, who)["questions"]}
+        assert listed[kept["id"]]["support"] == 3, role
+        assert listed[dup["id"]]["support"] == 3, role  # Dirk, Anne, Chloé
+        assert listed[dup["id"]]["status"] == "merged", role
     # A question merged into a merged one is refused; merging the kept one elsewhere takes
     # its merged ones along.
     with pytest.raises(ServiceError) as excinfo:
@@ -390,3 +397,21 @@ def test_the_report(session, people):
     assert status[q1["id"]]["item_title"] == session.agenda[2].title
     with_rehearsal = debate.debate_report(session, include_rehearsal=True)
     assert with_rehearsal["questions"]["total"] == 5
+
+
+def test_the_question_on_the_projector_is_in_every_snapshot(session, people, monkeypatch):
+    """Phones and the screen get the most supported questions only; the one on the projector
+    besides, whatever its support (else a reload of the projector would lose it)."""
+    from workshop.services.debate import qa
+
+    monkeypatch.setattr(qa, "SNAPSHOT_MAX", 1)
+    agenda_goto(session.id, 1)
+    popular = _ask(session, people["anne"], "Quel budget ?")
+    quiet = _ask(session, people["bruno"], "Et après ?")
+    debate.support(session.id, people["chloe"].id, popular["id"], True)
+    listed = debate.qa_snapshot(session.id, "screen")["questions"]
+    assert [v["id"] for v in listed] == [popular["id"]]
+    debate.show(session.id, quiet["id"])
+    listed = debate.qa_snapshot(session.id, "screen")["questions"]
+    assert [v["id"] for v in listed] == [popular["id"], quiet["id"]]
+    assert listed[1]["on_screen"] is True

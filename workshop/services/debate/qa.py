@@ -55,29 +55,40 @@ def _question(session_id: int, qa_id: Any) -> RoomQuestion:
     return question
 
 
-def supports_of(kept_ids: Iterable[int]) -> dict[int, int]:
+def supports_of(question_ids: Iterable[int]) -> dict[int, int]:
     """``{question id: support}`` for these questions: the distinct participants supporting it
-    or a question merged into it, its author excepted."""
-    ids = sorted(set(kept_ids))
+    or a question merged into it, its author excepted; a merged question's own supporters
+    (counted in the one it was merged into). The same arithmetic as the report's."""
+    ids = set(question_ids)
     if not ids:
         return {}
     rows = db.session.execute(
-        select(RoomQuestion.id, RoomQuestion.merged_into_id, RoomQuestion.participant_id).where(
-            (RoomQuestion.id.in_(ids)) | (RoomQuestion.merged_into_id.in_(ids))
-        )
+        select(
+            RoomQuestion.id,
+            RoomQuestion.merged_into_id,
+            RoomQuestion.participant_id,
+            RoomQuestion.status,
+        ).where((RoomQuestion.id.in_(sorted(ids))) | (RoomQuestion.merged_into_id.in_(sorted(ids))))
     ).all()
-    kept_of = {row.id: (row.merged_into_id if row.id not in ids else row.id) for row in rows}
-    authors = {row.id: row.participant_id for row in rows if row.id in ids}
-    supporters: dict[int, set[int]] = defaultdict(set)
+    kept_of = {
+        row.id: row.merged_into_id
+        if row.status is QaStatus.MERGED and row.merged_into_id is not None
+        else row.id
+        for row in rows
+    }
+    authors = {row.id: row.participant_id for row in rows}
+    own: dict[int, set[int]] = defaultdict(set)  # supporters of a merged question itself
+    kept: dict[int, set[int]] = defaultdict(set)  # of a question and the ones merged into it
     for question_id, participant_id in db.session.execute(
         select(RoomQuestionSupport.question_id, RoomQuestionSupport.participant_id).where(
-            RoomQuestionSupport.question_id.in_(list(kept_of))
+            RoomQuestionSupport.question_id.in_(sorted(kept_of))
         )
     ):
-        kept = kept_of.get(question_id)
-        if kept is not None and participant_id != authors.get(kept):
-            supporters[kept].add(participant_id)
-    return {i: len(supporters.get(i, ())) for i in ids}
+        own[question_id].add(participant_id)
+        target = kept_of[question_id]
+        if participant_id != authors.get(target):
+            kept[target].add(participant_id)
+    return {i: len(own[i]) if kept_of.get(i, i) != i else len(kept[i]) for i in sorted(ids)}
 
 
 def views(questions: list[RoomQuestion]) -> list[dict[str, Any]]:
@@ -146,7 +157,8 @@ def session_questions(session_id: int) -> list[RoomQuestion]:
 
 def qa_snapshot(session_id: int, role: str, participant_id: int | None = None) -> dict[str, Any]:
     """``qa`` of a snapshot: the console every question; phones and the screen the public ones
-    (the most supported :data:`SNAPSHOT_MAX`), a phone its own ones besides."""
+    (the most supported :data:`SNAPSHOT_MAX` and the one on the projector), a phone its own
+    ones besides."""
     session = session_of(session_id)
     questions = session_questions(session_id)
     if role == "console":
@@ -154,7 +166,8 @@ def qa_snapshot(session_id: int, role: str, participant_id: int | None = None) -
     else:
         public = views([q for q in questions if q.status in PUBLIC])
         public.sort(key=lambda v: (-v["support"], v["id"]))
-        public = public[:SNAPSHOT_MAX]
+        # The most supported, and the one on the projector whatever its support.
+        public = [v for n, v in enumerate(public) if n < SNAPSHOT_MAX or v["on_screen"]]
         seen = {v["id"] for v in public}
         own = [
             q
