@@ -6,6 +6,11 @@ with the same anonymity threshold), the conclusions written by the organisers wi
 endorsement tallies, and for ``words`` questions only the words cited by at least
 :data:`MIN_WORD_COUNT` participants. Comments, open answers, amendments and the comments quoted
 under a conclusion are dropped; their number stays where the summary shows one.
+
+Of the debate it keeps the totals: turns and speaking time by stakeholder group against the
+group's share of the participants, how many requests for the floor did not get it, how many room
+questions had each status; the names (of speakers, of people who asked for the floor) and the
+questions' texts go with the rest (``debate.purged`` is then true).
 """
 
 from __future__ import annotations
@@ -48,6 +53,23 @@ def _conclusion(conclusion: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def _debate(debate: dict[str, Any] | None) -> dict[str, Any] | None:
+    if debate is None:
+        return None
+    floor, questions = debate["floor"], debate["questions"]
+    return {
+        "purged": True,
+        "floor": {
+            **floor,
+            "turns": [],
+            "by_speaker": [],
+            "not_reached": [],
+            "speaking_now": None,
+        },
+        "questions": {**questions, "items": []},
+    }
+
+
 def archived(session: Session) -> dict[str, Any]:
     """The summary to keep, JSON-ready (stored in ``Session.archived_summary``)."""
     summary = figures.session_summary(session)
@@ -63,4 +85,5 @@ def archived(session: Session) -> dict[str, Any]:
             for qset in summary["sets"]
         ],
         "conclusions": [_conclusion(c) for c in summary["conclusions"]],
+        "debate": _debate(summary.get("debate")),
     }

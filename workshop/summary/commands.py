@@ -26,7 +26,7 @@ def _write(content: bytes, output: str | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "docx", "csv", "json", "html"]),
+    type=click.Choice(["md", "docx", "csv", "debate.zip", "json", "html"]),
     default="md",
     show_default=True,
 )
@@ -61,8 +61,8 @@ def export(
 
     if bool(code) == bool(programme_slug):
         raise click.UsageError("give either a session CODE or --programme SLUG")
-    if fmt == "docx" and output in (None, "-") and sys.stdout.isatty():
-        raise click.UsageError("docx is binary: give -o FILE")
+    if fmt in ("docx", "debate.zip") and output in (None, "-") and sys.stdout.isatty():
+        raise click.UsageError(f"{fmt} is binary: give -o FILE")
     # A request context: labels are translated (French by default), as in a download.
     with current_app.test_request_context():
         if programme_slug:

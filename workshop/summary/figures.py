@@ -28,6 +28,7 @@ from ..labels import group_label, question_kind_label
 from ..models import Answer, Conclusion, Participant, Question, QuestionSet, Session
 from ..services import results
 from ..services.conclusions import tally
+from ..services.debate import debate_report
 
 #: Below this many respondents on a question, a group's figures are withheld.
 MIN_GROUP_RESPONDENTS = 3
@@ -75,7 +76,25 @@ def session_summary(session: Session, *, include_rehearsal: bool = False) -> dic
             for qset in session.question_sets
         ],
         "conclusions": conclusions.get(None, []),
+        "debate": debate_summary(session, include_rehearsal=include_rehearsal),
     }
+
+
+def debate_summary(session: Session, *, include_rehearsal: bool = False) -> dict[str, Any]:
+    """The debate (services/debate/report.py: the floor's turns and speaking time by speaker
+    and by group, who did not get the floor, every room question with its status), without the
+    texts hidden by moderation: a hidden question keeps its row (status, support, item) and
+    loses its text, like a hidden comment; so does the text of a question merged into one that
+    was hidden afterwards. Rehearsal participants are left out unless ``include_rehearsal``."""
+    report = debate_report(session, include_rehearsal=include_rehearsal)
+    items = report["questions"]["items"]
+    hidden = {q["id"] for q in items if q["status"] == "hidden"}
+    for question in items:
+        if question["id"] in hidden:
+            question["text"] = None
+        if question["merged_into"] in hidden:
+            question["merged_into_text"] = None
+    return report
 
 
 def session_header(session: Session) -> dict[str, Any]:

@@ -44,10 +44,12 @@ bp = Blueprint("summary", __name__, url_prefix="/summary")
 
 @bp.record_once
 def _register_template_helpers(state) -> None:
-    """The agenda planned against actual (summary page and printable export)."""
+    """The agenda planned against actual, the debate's texts and tables (summary page and
+    printable export)."""
+    from .exporters import debate
     from .exporters.text import agenda_table
 
-    state.app.jinja_env.globals.update(agenda_table=agenda_table)
+    state.app.jinja_env.globals.update(agenda_table=agenda_table, debate_text=debate)
 
 
 def _session_or_404(code: str) -> Session:

@@ -1,4 +1,5 @@
-"""Exports of a session (md, docx, csv, json, html) and of a whole programme (md, docx).
+"""Exports of a session (md, docx, csv, json, html, and the debate's tables as CSV files in a
+zip: debate.zip) and of a whole programme (md, docx).
 
 Each exporter is a function of plain data (:func:`workshop.summary.figures.session_summary`, the
 raw answer rows), so exports work during the live event as well as after it. Labels are
@@ -39,6 +40,13 @@ def _csv(session: Session, identify: bool, rehearsal: bool) -> bytes:
     return ("\ufeff" + tabular.to_csv(rows, identify=identify)).encode()
 
 
+def _debate_zip(session: Session, identify: bool, rehearsal: bool) -> bytes:
+    summary = figures.session_summary(session, include_rehearsal=rehearsal)
+    # An archive kept before the debate was part of the summary has none: nothing is left.
+    debate = summary.get("debate") or figures.debate_summary(session, include_rehearsal=rehearsal)
+    return tabular.to_zip(tabular.debate_tables(debate))
+
+
 def _json(session: Session, identify: bool, rehearsal: bool) -> bytes:
     export = data.session_export(session, identify=identify, include_rehearsal=rehearsal)
     return data.to_json(export).encode()
@@ -55,6 +63,7 @@ FORMATS: dict[str, Format] = {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _docx
     ),
     "csv": Format("text/csv; charset=utf-8", _csv),
+    "debate.zip": Format("application/zip", _debate_zip),
     "json": Format("application/json", _json),
     "html": Format("text/html; charset=utf-8", _html),
 }

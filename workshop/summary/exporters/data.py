@@ -4,7 +4,9 @@ Layout (``format`` ``workshop.session-export``, ``version`` 1)::
 
     {"format", "version", "exported_at",
      "session": <definition: header, agenda, groups, speakers, question sets with questions>,
-     "summary": <figures.session_summary: results per set/question/group, comments, conclusions>,
+     "summary": <figures.session_summary: results per set/question/group, comments, conclusions,
+                 and "debate": the floor (turns, by speaker, by group with both shares, not
+                 reached; seconds) and the room's questions with their status and counts>,
      "answers": [{"set", "question", "question_id", "kind", "value", "text", "group",
                   "updated_at", ("participant_id", "pseudonym" only when identified)}]}
 """

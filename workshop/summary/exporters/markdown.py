@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from . import debate as debate_text
 from .text import (
     Table,
     agenda_table,
@@ -41,6 +42,7 @@ def session_report(summary: dict[str, Any]) -> str:
     lines += _agenda(summary["session"])
     for qset in summary["sets"]:
         lines += _set(qset)
+    lines += _debate(summary.get("debate"))
     if summary["conclusions"]:
         lines += ["", "## " + _("Conclusions de l'atelier"), ""]
         for conclusion in summary["conclusions"]:
@@ -100,6 +102,47 @@ def _question(number: int, question: dict[str, Any]) -> list[str]:
             votes = f" (+{comment['upvotes']})" if comment["upvotes"] else ""
             lines.append(f"- {mark}{escape(comment['text'])}{votes}")
         lines.append("")
+    return lines
+
+
+def _captioned(caption: str, t: Table) -> list[str]:
+    return [f"**{escape(caption)}**", "", *table(t), ""]
+
+
+def _debate(debate: dict[str, Any] | None) -> list[str]:
+    """The floor and the room's questions (exporters/debate.py: the page's texts and tables)."""
+    if not debate:
+        return []
+    x = debate_text.texts()
+    floor, questions = debate["floor"], debate["questions"]
+    lines = ["## " + x["title"], ""]
+    if debate.get("purged"):
+        lines += [f"*{escape(x['purged'])}*", ""]
+    lines += ["### " + x["floor"], ""]
+    if not debate_text.requested(floor):
+        lines += [x["no_floor"], ""]
+    else:
+        lines += [escape(debate_text.floor_totals_line(floor)), ""]
+        now = debate_text.speaking_now_line(floor)
+        if now:
+            lines += [f"*{escape(now)}*", ""]
+        if floor["total_turns"]:
+            lines += _captioned(x["by_group"], debate_text.floor_group_table(floor))
+            lines += [escape(debate_text.participants_line(floor)), ""]
+            if floor["by_speaker"]:
+                lines += _captioned(x["by_speaker"], debate_text.floor_speaker_table(floor))
+                lines += _captioned(x["turns"], debate_text.floor_turns_table(floor))
+        lines += ["#### " + x["not_reached"], "", escape(debate_text.not_reached_line(floor)), ""]
+        if floor["not_reached"]:
+            lines += [*table(debate_text.not_reached_table(floor)), ""]
+    lines += ["### " + x["questions"], ""]
+    if not questions["total"]:
+        return [*lines, x["no_questions"], ""]
+    lines += [escape(x["selection"]), "", escape(debate_text.qa_total_line(questions)), ""]
+    lines += ["- " + label for _status, _n, label in debate_text.qa_counts(questions)]
+    lines.append("")
+    if questions["items"]:
+        lines += _captioned(x["questions_table"], debate_text.questions_table(questions))
     return lines
 
 

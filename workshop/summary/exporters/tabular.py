@@ -1,9 +1,11 @@
-"""Raw answers, one row per answer, anonymised unless asked otherwise (the CSV export)."""
+"""Raw answers, one row per answer, anonymised unless asked otherwise (the CSV export); the
+debate's tables, one CSV each in a zip (the ``debate.zip`` export)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,6 +15,14 @@ from ...extensions import db
 from ...labels import YESNO_LABELS, group_label, question_kind_label
 from ...models import Answer, Participant, Question, QuestionSet, Session, StakeholderGroup
 from ...models.enums import QuestionKind
+from .debate import (
+    group_name,
+    item_name,
+    not_reached_reason,
+    qa_status_text,
+    question_text,
+    speaker_text,
+)
 
 #: A cell starting with one of these is a formula to a spreadsheet (OWASP, « CSV injection »).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -125,4 +135,155 @@ def to_csv(rows: list[dict[str, Any]], *, identify: bool | None = None) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writerow(columns)
     writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
+    return buffer.getvalue()
+
+
+# --- the debate: one CSV per table of the summary page, in a zip -------------------------------
+
+
+def _table_csv(header: dict[str, str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(header), lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
+    return "\ufeff" + buffer.getvalue()
+
+
+def _yes_no(value: bool) -> str:
+    return str(YESNO_LABELS["yes" if value else "no"])
+
+
+def _item(entry: dict[str, Any]) -> str:
+    return item_name(entry) if entry.get("item_position") is not None else ""
+
+
+def debate_tables(debate: dict[str, Any]) -> dict[str, str]:
+    """The debate's tables as CSV files by name: times in seconds, shares in percent (numbers
+    as they are, for a spreadsheet to compute with), texts in words. Hidden questions' texts
+    are left out (``summary["debate"]`` has none)."""
+    floor, questions = debate["floor"], debate["questions"]
+    files: dict[str, str] = {}
+    files["floor-turns.csv"] = _table_csv(
+        {
+            "number": _("N°"),
+            "name": _("Intervenant"),
+            "group": _("Groupe d'acteurs"),
+            "from_room": _("Ajouté depuis la salle"),
+            "item": _("Point de l'ordre du jour"),
+            "started_at": _("Début"),
+            "ended_at": _("Fin"),
+            "duration_s": _("Durée (secondes)"),
+            "limit_s": _("Limite (secondes)"),
+            "over_limit": _("Limite dépassée"),
+        },
+        [
+            {
+                "number": t["number"],
+                "name": t["name"],
+                "group": group_name(t["group_label"]),
+                "from_room": _yes_no(t["from_room"]),
+                "item": _item(t),
+                "started_at": t["started_at"],
+                "ended_at": t["ended_at"],
+                "duration_s": t["duration_s"],
+                "limit_s": t["limit_s"] if t["limit_s"] else "",
+                "over_limit": _yes_no(t["over_limit"]),
+            }
+            for t in floor["turns"]
+        ],
+    )
+    files["floor-by-speaker.csv"] = _table_csv(
+        {
+            "name": _("Intervenant"),
+            "group": _("Groupe d'acteurs"),
+            "turns": _("Interventions"),
+            "seconds": _("Temps de parole (secondes)"),
+        },
+        [
+            {
+                "name": s["name"],
+                "group": group_name(s["group_label"]),
+                "turns": s["turns"],
+                "seconds": s["seconds"],
+            }
+            for s in floor["by_speaker"]
+        ],
+    )
+    files["floor-by-group.csv"] = _table_csv(
+        {
+            "group": _("Groupe d'acteurs"),
+            "turns": _("Interventions"),
+            "speakers": _("Intervenants"),
+            "seconds": _("Temps de parole (secondes)"),
+            "share_time": _("Part du temps de parole (%)"),
+            "participants": _("Participants"),
+            "share_participants": _("Part des participants (%)"),
+        },
+        [
+            {
+                "group": group_name(g["label"]),
+                "turns": g["turns"],
+                "speakers": g["speakers"],
+                "seconds": g["seconds"],
+                "share_time": g["share_time"],
+                "participants": g["participants"],
+                "share_participants": g["share_participants"],
+            }
+            for g in floor["by_group"]
+        ],
+    )
+    files["floor-not-reached.csv"] = _table_csv(
+        {
+            "number": _("N°"),
+            "name": _("Nom"),
+            "group": _("Groupe d'acteurs"),
+            "outcome": _("Ce qu'il en est advenu"),
+            "item": _("Point de l'ordre du jour"),
+        },
+        [
+            {
+                "number": e["number"],
+                "name": e["name"],
+                "group": group_name(e["group_label"]),
+                "outcome": not_reached_reason(e["state"]),
+                "item": _item(e),
+            }
+            for e in floor["not_reached"]
+        ],
+    )
+    files["questions.csv"] = _table_csv(
+        {
+            "id": _("N°"),
+            "text": _("Question"),
+            "status": _("Statut"),
+            "merged_into": _("Fusionnée avec (n°)"),
+            "support": _("Soutiens"),
+            "item": _("Point de l'ordre du jour"),
+            "speaker": _("Adressée à"),
+            "asked_at": _("Posée à"),
+            "answered_at": _("Répondue à"),
+        },
+        [
+            {
+                "id": q["id"],
+                "text": question_text(q),
+                "status": qa_status_text(q),
+                "merged_into": q["merged_into"] or "",
+                "support": q["support"],
+                "item": _item(q),
+                "speaker": speaker_text(q),
+                "asked_at": q["asked_at"],
+                "answered_at": q["answered_at"] or "",
+            }
+            for q in questions["items"]
+        ],
+    )
+    return files
+
+
+def to_zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text.encode())
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from docx.document import Document as DocumentType
 from docx.shared import RGBColor
 from flask_babel import gettext as _
 
+from . import debate as debate_text
 from .text import (
     Table,
     agenda_table,
@@ -69,6 +70,7 @@ def session_report(summary: dict[str, Any]) -> bytes:
     _agenda(document, summary["session"])
     for qset in summary["sets"]:
         _set(document, qset)
+    _debate(document, summary.get("debate"))
     if summary["conclusions"]:
         document.add_heading(_("Conclusions de l'atelier"), level=1)
         for conclusion in summary["conclusions"]:
@@ -131,6 +133,50 @@ def _question(document: DocumentType, number: int, question: dict[str, Any]) -> 
             mark = "★ " if comment["highlighted"] else ""
             votes = f" (+{comment['upvotes']})" if comment["upvotes"] else ""
             document.add_paragraph(f"{mark}{comment['text']}{votes}", style="List Bullet")
+
+
+def _captioned(document: DocumentType, caption: str, t: Table) -> None:
+    document.add_paragraph().add_run(caption).bold = True
+    _table(document, t)
+
+
+def _debate(document: DocumentType, debate: dict[str, Any] | None) -> None:
+    """The floor and the room's questions (exporters/debate.py: the page's texts and tables)."""
+    if not debate:
+        return
+    x = debate_text.texts()
+    floor, questions = debate["floor"], debate["questions"]
+    document.add_heading(x["title"], level=1)
+    if debate.get("purged"):
+        document.add_paragraph().add_run(x["purged"]).italic = True
+    document.add_heading(x["floor"], level=2)
+    if not debate_text.requested(floor):
+        document.add_paragraph(x["no_floor"])
+    else:
+        document.add_paragraph(debate_text.floor_totals_line(floor))
+        now = debate_text.speaking_now_line(floor)
+        if now:
+            document.add_paragraph().add_run(now).italic = True
+        if floor["total_turns"]:
+            _captioned(document, x["by_group"], debate_text.floor_group_table(floor))
+            document.add_paragraph(debate_text.participants_line(floor))
+            if floor["by_speaker"]:
+                _captioned(document, x["by_speaker"], debate_text.floor_speaker_table(floor))
+                _captioned(document, x["turns"], debate_text.floor_turns_table(floor))
+        document.add_heading(x["not_reached"], level=3)
+        document.add_paragraph(debate_text.not_reached_line(floor))
+        if floor["not_reached"]:
+            _table(document, debate_text.not_reached_table(floor))
+    document.add_heading(x["questions"], level=2)
+    if not questions["total"]:
+        document.add_paragraph(x["no_questions"])
+        return
+    document.add_paragraph(x["selection"])
+    document.add_paragraph(debate_text.qa_total_line(questions))
+    for _status, _n, label in debate_text.qa_counts(questions):
+        document.add_paragraph(label, style="List Bullet")
+    if questions["items"]:
+        _captioned(document, x["questions_table"], debate_text.questions_table(questions))
 
 
 def _conclusion(document: DocumentType, conclusion: dict[str, Any]) -> None:
