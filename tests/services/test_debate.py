@@ -415,3 +415,16 @@ def test_the_question_on_the_projector_is_in_every_snapshot(session, people, mon
     listed = debate.qa_snapshot(session.id, "screen")["questions"]
     assert [v["id"] for v in listed] == [popular["id"], quiet["id"]]
     assert listed[1]["on_screen"] is True
+
+
+def test_the_report_counts_people_not_names(session, people):
+    """Two participants who give the floor the same name are two speakers of their group; one
+    who speaks twice is one."""
+    agenda_goto(session.id, 1)
+    for who in ("anne", "dirk", "anne"):  # both of the public group, both « Marie »
+        debate.request_floor(session.id, people[who].id, name="Marie")
+        debate.give_floor(session.id)
+        debate.end_turn(session.id)
+    by_group = {g["group"]: g for g in debate.debate_report(session)["floor"]["by_group"]}
+    assert by_group["public"]["turns"] == 3
+    assert by_group["public"]["speakers"] == 2

@@ -146,9 +146,8 @@ def _floor(
                 "group": key,
                 "label": group_label(key, groups[group_id].label) if group_id else None,
                 "turns": len(group_turns),
-                "speakers": len(
-                    {(s["name"], s["group"]) for s in by_speaker.values() if s["group"] == key}
-                ),
+                # distinct people (a participant, or someone added from the room), not names
+                "speakers": sum(1 for s in by_speaker.values() if s["group"] == key),
                 "seconds": seconds,
                 "share_time": _percent(seconds, total),
                 "participants": counted.get(group_id, 0),
