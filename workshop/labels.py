@@ -62,6 +62,7 @@ def question_kind_label(kind: QuestionKind | str) -> str:
 def register(app) -> None:
     app.jinja_env.globals.update(
         agenda_kind_label=agenda_kind_label,
+        group_label=group_label,
         question_kind_label=question_kind_label,
         yesno_labels=YESNO_LABELS,
         endorsement_labels=ENDORSEMENT_LABELS,

@@ -480,12 +480,6 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):  # 
     ctx.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server: services/debate/qa.py supports_of() maps a merged question to itself when "
-    "it is among the ids asked with the one it was merged into (every qa push after a merge, "
-    "every snapshot): the kept question's support leaves out the merged one's supporters",
-)
 def test_the_merged_supports_add_up_on_the_console(namur_server, browser, phones):  # noqa: F811
     """Merged, 2 + 1 disjoint supports make 3 on the kept question: in the merge's ack, and
     as well after the push and in a new snapshot."""
