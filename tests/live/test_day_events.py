@@ -46,7 +46,7 @@ def test_the_agenda_view_carries_what_the_room_needs(app, session, console, sock
     testimony = agenda["items"][1]
     assert testimony["text"] == "Premier paragraphe.\n\nSecond paragraphe."
     assert testimony["speakers"] == [
-        {"name": "À compléter", "role": "Directrice", "organisation": "Ville de Namur"}
+        {"key": "s1", "name": "À compléter", "role": "Directrice", "organisation": "Ville de Namur"}
     ]
     assert testimony["spent_s"] == 0
     assert testimony["planned_start"] is None

@@ -82,7 +82,12 @@ def agenda_view(session: Session, now: datetime | None = None) -> dict[str, Any]
                 "spent_s": item.time_spent(now),
                 "question_set_id": item.question_set_id,
                 "speakers": [
-                    {"name": sp.name, "role": sp.role, "organisation": sp.organisation}
+                    {
+                        "key": sp.key,
+                        "name": sp.name,
+                        "role": sp.role,
+                        "organisation": sp.organisation,
+                    }
                     for sp in item.speakers
                 ],
             }
