@@ -41,6 +41,8 @@
     participant: null,  // {pseudonym, group} as stored by the server
   };
   var gotSnapshot = false;
+  /* The debate's floor and questions (phone-debate.js). */
+  var Debate = window.PhoneDebate(function () { return socket; });
   var pending = load(PENDING_KEY, {}); // question id -> {client_id, question_id, value, text}
   var inflight = {};                   // client_id -> true while awaiting its ack
   var socket = null;
@@ -434,6 +436,7 @@
     var group = participant && participant.group;
     document.getElementById("group").value = group || "";
     document.getElementById("profile-group").textContent = group ? mt("profile_group", { group: groupLabel(group) }) : "";
+    Debate.profile();
   }
   function groupLabel(key) {
     var g = state.groups.filter(function (x) { return x.key === key; })[0];
@@ -801,6 +804,7 @@
       state.upvotes = {};
       state.mineIds = {};
       Endorse.forget();
+      Debate.forget();
       document.getElementById("pseudonym").value = "";
       showProfile({ pseudonym: "", group: null });
       try { window.localStorage.removeItem(LAST_KEY); } catch (e) { /* private mode */ }
@@ -822,7 +826,10 @@
           start.setAttribute("aria-expanded", "false");
           start.focus();
           forget();
-          say("saved", pt("erased", (res.erased) || {}));
+          var erased = res.erased || {};
+          var words = pt("erased", erased);
+          if (erased.floor || erased.questions) words += " " + pt("erased_debate", erased);
+          say("saved", words);
           return;
         }
         say("error", (res.error || {}).message || t("error"));
@@ -881,9 +888,13 @@
       render();
       GroupPrompt.update();
       Endorse.snapshot(snap.conclusion || null, snap.endorsement || null);
+      Debate.snapshot(snap);
       flushPending();
     },
-    agenda: showItem,
+    agenda: function (agenda) { showItem(agenda); Debate.agenda(agenda); },
+    floor: function (floor) { Debate.floor(floor); },
+    qa: function (batch) { Debate.qa(batch); },
+    qa_settings: function (s) { Debate.qa_settings(s); },
     question_set: function (set) {
       var same = state.set && state.set.id === set.id;
       if (set.state === "open" && !same) {

@@ -170,8 +170,11 @@ def test_phone_page_data_carries_the_default_limits(client, session):
         "maxComment": 1000,
         "maxPseudonym": 40,
         "maxWordLength": 40,
+        "maxQuestion": 300,  # a room question (services/debate/qa.py)
     }
     assert _pseudonym_maxlength(page) == "40"
+    assert 'id="floor-name" name="floor-name" type="text" maxlength="40"' in page
+    assert 'maxlength="300"' in page  # the question's field
     # The script fills in the question's words (n) and the page's maxWordLength (chars).
     strings = _data_block(page, "i18n")
     assert strings["words_help"] == "Jusqu'à %(n)s mots (%(chars)s caractères chacun)."

@@ -224,6 +224,8 @@ def _live_config(session: Session, role: str) -> dict[str, Any]:
     server's own (``MAX_*`` settings), so a phone refuses what the server would."""
     from flask import current_app  # here: the module's imports are edited elsewhere
 
+    from ..services.debate.qa import MAX_QUESTION_LENGTH
+
     limits = current_app.config
     config: dict[str, Any] = {
         "code": session.code,
@@ -231,6 +233,7 @@ def _live_config(session: Session, role: str) -> dict[str, Any]:
         "maxComment": limits["MAX_COMMENT_LENGTH"],
         "maxPseudonym": limits["MAX_PSEUDONYM_LENGTH"],
         "maxWordLength": limits["MAX_WORD_LENGTH"],
+        "maxQuestion": MAX_QUESTION_LENGTH,
     }
     if role == "console":
         # Conclusions are written on the summary page; ``0`` stands for a conclusion's id.
