@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ServerProcess, create_facilitator, server_env, unavailable
+from tests.support import ServerProcess, create_facilitator, run_cli, server_env, unavailable
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -128,3 +128,26 @@ def browser(chromium_path):
             yield browser
         finally:
             browser.close()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMUR = ROOT / "sessions" / "namur-2008-12-03-contractualisation.yaml"
+PROGRAMME = ROOT / "sessions" / "gouvernance-2008.yaml"
+
+
+@pytest.fixture
+def namur_server(tmp_path) -> Iterator[LiveServer]:
+    """``workshop serve`` with the shipped Namur workshop (8 agenda items, 3 sets of 6
+    questions) loaded as the README says."""
+    import sqlite3
+
+    def prepare(env: dict[str, str], database: Path) -> str:
+        run_cli(env, "load", str(PROGRAMME), str(NAMUR))
+        with sqlite3.connect(database) as db:
+            (code,) = db.execute(
+                "SELECT code FROM session WHERE slug = 'namur-2008-12-03-contractualisation'"
+            ).fetchone()
+        return code
+
+    with serving(tmp_path, prepare) as server:
+        yield server

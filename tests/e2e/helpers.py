@@ -39,6 +39,49 @@ def log_in(page, live_server) -> None:
     page.wait_for_url(re.compile(r".*/(?!login).*"))
 
 
+def is_focused(locator) -> bool:
+    return locator.evaluate("node => node === document.activeElement")
+
+
+def tab_to(page, locator, limit: int = 300) -> None:
+    """Press Tab (from the top of the page) until ``locator`` has the focus."""
+    page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if is_focused(locator):
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def press(page, locator, key: str = "Enter") -> None:
+    """Reach ``locator`` with Tab from the top of the page, then press ``key``."""
+    tab_to(page, locator)
+    page.keyboard.press(key)
+
+
+def open_console(browser, live_server, errors: list[str], options: dict, name: str = "console"):
+    """The facilitator's console (logged in through the form), online: its context and page."""
+    from playwright.sync_api import expect
+
+    ctx = browser.new_context(**options)
+    page = new_page(ctx, errors, name)
+    log_in(page, live_server)
+    page.goto(live_server.url(f"/host/{live_server.code}"))
+    expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+    return ctx, page
+
+
+def to_first_testimony(console) -> None:
+    """« Point suivant » four times: the Namur workshop's first testimony (its item index 3)."""
+    from playwright.sync_api import expect
+
+    for _ in range(4):
+        title = console.locator("#now-title").inner_text()
+        console.locator("#agenda-next").click()
+        expect(console.locator("#now-title")).not_to_have_text(title)
+    expect(console.locator("#now-kind")).to_have_text("Témoignage")
+
+
 def open_screen(browser, live_server, errors: list[str]):
     """The projector (1280 × 720), online: its context and its page."""
     from playwright.sync_api import expect

@@ -9,73 +9,26 @@ Screenshots go to ``/tmp/shots-console/`` (laptop 1280 × 800, phone 360 × 740)
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.support import run_cli
-
 from .axe import violations
-from .conftest import LiveServer, serving
-from .helpers import PHONE, WAIT, log_in, new_page, open_screen
+from .helpers import PHONE, WAIT, open_console, open_screen, press, tab_to
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-NAMUR = ROOT / "sessions" / "namur-2008-12-03-contractualisation.yaml"
-PROGRAMME = ROOT / "sessions" / "gouvernance-2008.yaml"
 LAPTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-BE"}
 SHOTS = Path("/tmp/shots-console")  # noqa: S108  (where the brief asks for them)
 PHONE_MAX_HEIGHT = 1500  # px: about two screens of 740 px
 
 
-@pytest.fixture
-def namur_server(tmp_path) -> LiveServer:
-    """``workshop serve`` with the shipped Namur workshop (8 agenda items, 3 sets of 6
-    questions) loaded as the README says."""
-
-    def prepare(env: dict[str, str], database: Path) -> str:
-        run_cli(env, "load", str(PROGRAMME), str(NAMUR))
-        with sqlite3.connect(database) as db:
-            (code,) = db.execute(
-                "SELECT code FROM session WHERE slug = 'namur-2008-12-03-contractualisation'"
-            ).fetchone()
-        return code
-
-    with serving(tmp_path, prepare) as server:
-        yield server
-
-
 def _console(browser, server, errors, options=LAPTOP, name="console"):
     from playwright.sync_api import expect
 
-    ctx = browser.new_context(**options)
-    page = new_page(ctx, errors, name)
-    log_in(page, server)
-    page.goto(server.url(f"/host/{server.code}"))
-    expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+    ctx, page = open_console(browser, server, errors, options, name)
     expect(page.locator(".c-set").first).to_be_visible()
     return ctx, page
-
-
-def _is_focused(locator) -> bool:
-    return locator.evaluate("node => node === document.activeElement")
-
-
-def _tab_to(page, locator, limit: int = 250) -> None:
-    """Press Tab (from the top of the page) until ``locator`` has the focus."""
-    page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if _is_focused(locator):
-            return
-    raise AssertionError(f"Tab never reached {locator}")
-
-
-def _press(page, locator, key: str = "Enter") -> None:
-    _tab_to(page, locator)
-    page.keyboard.press(key)
 
 
 def _active(page) -> dict:
@@ -97,7 +50,7 @@ def test_the_console_keeps_the_focus_on_the_control_used(live_server, browser):
     set_id = card.get_attribute("data-set-id")
 
     # « Ouvrir » of a set, from the keyboard: the focus goes to its replacement « Fermer ».
-    _press(console, card.locator('button[data-action="open"]'))
+    press(console, card.locator('button[data-action="open"]'))
     expect(card.locator('button[data-action="close"]')).to_be_focused()
     assert _active(console)["key"] == f"set-toggle-{set_id}"
     console.keyboard.press("Enter")  # and « Fermer » gives « Ouvrir » back, focused
@@ -106,12 +59,12 @@ def test_the_console_keeps_the_focus_on_the_control_used(live_server, browser):
     expect(card.locator('button[data-action="close"]')).to_be_focused()
 
     # « Afficher les résultats » → « Masquer les résultats », focused.
-    _press(console, card.locator('button[data-action="reveal"]'))
+    press(console, card.locator('button[data-action="reveal"]'))
     expect(card.locator('button[data-action="unreveal"]')).to_be_focused()
 
     # « Projeter » a question: the pressed button keeps the focus.
     project = card.locator('button[data-action="focus"]').first
-    _press(console, project)
+    press(console, project)
     expect(project).to_have_attribute("aria-pressed", "true")
     expect(project).to_be_focused()
     console.keyboard.press("Enter")  # back to the whole set
@@ -124,14 +77,14 @@ def test_the_console_keeps_the_focus_on_the_control_used(live_server, browser):
     pages = card.locator(".page-of")
     expect(pages).to_have_text("Page 1 / 2")
     page_next = card.locator('button[data-action="page-next"]')
-    _press(console, page_next)
+    press(console, page_next)
     expect(pages).to_have_text("Page 2 / 2")
     expect(page_next).to_be_focused()
     expect(page_next).to_have_attribute("aria-disabled", "true")
 
     # « Point suivant »: the agenda starts; the focus stays on the button.
     next_button = console.locator("#agenda-next")
-    _press(console, next_button)
+    press(console, next_button)
     expect(console.locator("#now-title")).to_have_text("Welcome")
     expect(next_button).to_be_focused()
     console.keyboard.press("Enter")
@@ -140,7 +93,7 @@ def test_the_console_keeps_the_focus_on_the_control_used(live_server, browser):
     # The testimony's set is the open one: the current block offers to close it.
     item_toggle = console.locator('#item-set-actions [data-focus-key="item-set-toggle"]')
     expect(item_toggle).to_have_text("Fermer ses questions")
-    _press(console, item_toggle)  # closed from the current item, then opened again
+    press(console, item_toggle)  # closed from the current item, then opened again
     expect(item_toggle).to_have_text("Ouvrir ses questions")
     expect(item_toggle).to_be_focused()
     expect(card.locator('button[data-action="open"]')).to_be_visible()
@@ -150,11 +103,11 @@ def test_the_console_keeps_the_focus_on_the_control_used(live_server, browser):
 
     # The timer: « Mettre en pause » becomes « Relancer », focused; +5 min, focused.
     toggle = console.locator("#timer-toggle")
-    _press(console, toggle)
+    press(console, toggle)
     expect(toggle).to_have_text("Relancer")
     expect(toggle).to_be_focused()
     expect(console.locator("#timer-state")).to_contain_text("En pause")
-    _press(console, console.locator("#timer-plus5"))
+    press(console, console.locator("#timer-plus5"))
     expect(console.locator("#timer")).to_contain_text("sur 20:00")
     expect(console.locator("#timer-plus5")).to_be_focused()
     # What the server broadcast: the other console got the paused, extended timer.
@@ -164,29 +117,29 @@ def test_the_console_keeps_the_focus_on_the_control_used(live_server, browser):
     paused_at = console.locator("#timer").get_attribute("data-elapsed")
     console.wait_for_timeout(1500)  # a paused timer does not move
     assert console.locator("#timer").get_attribute("data-elapsed") == paused_at
-    _press(console, console.locator("#timer-reset"))
+    press(console, console.locator("#timer-reset"))
     expect(console.locator("#timer")).to_contain_text("0:00 sur 15:00")
     expect(console.locator("#timer-reset")).to_be_focused()
-    _press(console, toggle)
+    press(console, toggle)
     expect(toggle).to_have_text("Mettre en pause")
     expect(toggle).to_be_focused()
     expect(other.locator("#timer-toggle")).to_have_text("Mettre en pause")
 
     # The projector's theme: the pressed theme keeps the focus.
     light = console.locator('button[data-theme="light"]')
-    _press(console, light)
+    press(console, light)
     expect(light).to_have_attribute("aria-pressed", "true")
     expect(light).to_be_focused()
     expect(other.locator('button[data-theme="light"]')).to_have_attribute("aria-pressed", "true")
     autopage = console.locator("#autopage")
-    _tab_to(console, autopage)
+    tab_to(console, autopage)
     autopage.select_option("10")  # automatic pages, every 10 s
     expect(autopage).to_be_focused()
     expect(other.locator("#autopage")).to_have_value("10")
 
     # « Aller à ce point »: the item, now current, takes the focus.
     goto = console.locator('.c-item[data-position="2"] button[data-action="goto"]')
-    _press(console, goto)
+    press(console, goto)
     expect(console.locator('.c-item[data-position="2"]')).to_be_focused()
     expect(console.locator("#now-title")).to_have_text("Debate")
 
@@ -208,7 +161,7 @@ def test_the_last_item_asks_then_ends_the_workshop_never_wraps(live_server, brow
 
     next_button = console.locator("#agenda-next")
     confirm = console.get_by_role("group", name="Terminer l'atelier ?")
-    _press(console, next_button)
+    press(console, next_button)
     expect(confirm).to_be_visible()
     expect(confirm).to_be_focused()
     console.keyboard.press("Escape")  # « Annuler » by the keyboard: nothing changes

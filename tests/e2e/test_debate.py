@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 
 from .axe import violations
-from .helpers import PHONE, WAIT, log_in, new_page
-from .test_console import namur_server  # noqa: F401  (the shipped Namur workshop)
+from .helpers import PHONE, WAIT, new_page, open_console, to_first_testimony
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +72,7 @@ def _qa_on_console(page, text: str):
     return page.locator("#qa-mod-list li.qa-mod", has_text=text)
 
 
-def test_the_debate_on_every_screen(namur_server, browser):  # noqa: F811
+def test_the_debate_on_every_screen(namur_server, browser):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=WAIT)
@@ -82,22 +81,14 @@ def test_the_debate_on_every_screen(namur_server, browser):  # noqa: F811
     contexts = []
     try:
         # The console and the projector; the day goes on to the first testimony.
-        console_ctx = browser.new_context(**LAPTOP)
+        console_ctx, console = open_console(browser, server, errors, LAPTOP)
         contexts.append(console_ctx)
-        console = new_page(console_ctx, errors, "console")
-        log_in(console, server)
-        console.goto(server.url(f"/host/{server.code}"))
-        expect(console.locator("#conn")).to_have_attribute("data-state", "online")
         screen_ctx = browser.new_context(**PROJECTOR)
         contexts.append(screen_ctx)
         screen = new_page(screen_ctx, errors, "screen")
         screen.goto(server.url(f"/screen/{server.code}"))
         expect(screen.locator("#conn")).to_have_attribute("data-state", "online")
-        for _ in range(4):
-            title = console.locator("#now-title").inner_text()
-            console.locator("#agenda-next").click()
-            expect(console.locator("#now-title")).not_to_have_text(title)
-        expect(console.locator("#now-kind")).to_have_text("Témoignage")
+        to_first_testimony(console)
 
         # Three phones, the first two of one group, the third of another.
         phones = []

@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 
 from .axe import violations
-from .helpers import PHONE, WAIT, log_in, new_page
-from .test_console import PHONE_MAX_HEIGHT, namur_server  # noqa: F401  (the Namur workshop)
+from .helpers import PHONE, WAIT, open_console, press, tab_to, to_first_testimony
+from .test_console import PHONE_MAX_HEIGHT
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ class Phone:
 
 
 @pytest.fixture
-def phones(namur_server) -> Iterator[Callable[..., Phone]]:  # noqa: F811
+def phones(namur_server) -> Iterator[Callable[..., Phone]]:
     opened: list[Phone] = []
 
     def open_phone(group: str | None = None, pseudonym: str = "") -> Phone:
@@ -109,44 +109,9 @@ def phones(namur_server) -> Iterator[Callable[..., Phone]]:  # noqa: F811
 def _console(browser, server, errors, options=LAPTOP, name="console"):
     from playwright.sync_api import expect
 
-    ctx = browser.new_context(**options)
-    page = new_page(ctx, errors, name)
-    log_in(page, server)
-    page.goto(server.url(f"/host/{server.code}"))
-    expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+    ctx, page = open_console(browser, server, errors, options, name)
     expect(page.locator(".c-set").first).to_be_visible()
     return ctx, page
-
-
-def _to_first_testimony(console) -> None:
-    """« Point suivant » four times: the Namur workshop's first testimony (its item index 3)."""
-    from playwright.sync_api import expect
-
-    next_button = console.locator("#agenda-next")
-    for _ in range(4):
-        title = console.locator("#now-title").inner_text()
-        next_button.click()
-        expect(console.locator("#now-title")).not_to_have_text(title)
-    expect(console.locator("#now-kind")).to_have_text("Témoignage")
-
-
-def _is_focused(locator) -> bool:
-    return locator.evaluate("node => node === document.activeElement")
-
-
-def _tab_to(page, locator, limit: int = 300) -> None:
-    """Press Tab (from the top of the page) until ``locator`` has the focus."""
-    page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if _is_focused(locator):
-            return
-    raise AssertionError(f"Tab never reached {locator}")
-
-
-def _press(page, locator, key: str = "Enter") -> None:
-    _tab_to(page, locator)
-    page.keyboard.press(key)
 
 
 def _group_keys(console) -> list[str]:
@@ -180,14 +145,14 @@ def _shot(page, name: str, at: str | None = None, full_page: bool = False) -> No
     page.screenshot(path=str(SHOTS / name), full_page=full_page)
 
 
-def test_the_floor_from_the_console(namur_server, browser, phones):  # noqa: F811
+def test_the_floor_from_the_console(namur_server, browser, phones):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=WAIT)
     server = namur_server
     errors: list[str] = []
     ctx, console = _console(browser, server, errors)
-    _to_first_testimony(console)
+    to_first_testimony(console)
     public, private, associative = _group_keys(console)[:3]
 
     # Nobody speaks, nobody waits: « Donner la parole au suivant » says so.
@@ -212,7 +177,7 @@ def test_the_floor_from_the_console(namur_server, browser, phones):  # noqa: F81
 
     # Someone without a phone, added from the keyboard with a group (Enter in the name field).
     name = console.locator("#floor-add-name")
-    _tab_to(console, name)
+    tab_to(console, name)
     console.keyboard.type("M. Dubois")
     console.keyboard.press("Tab")
     expect(console.locator("#floor-add-group")).to_be_focused()
@@ -235,7 +200,7 @@ def test_the_floor_from_the_console(namur_server, browser, phones):  # noqa: F81
 
     # Up twice from the keyboard: the focus stays on his « Monter », at the top it is disabled.
     up = console.locator(f'li.floor-req[data-request-id="{dubois_id}"] .floor-up')
-    _press(console, up)
+    press(console, up)
     expect(queue_items.nth(1)).to_contain_text("M. Dubois")
     expect(up).to_be_focused()
     console.keyboard.press("Enter")
@@ -259,7 +224,7 @@ def test_the_floor_from_the_console(namur_server, browser, phones):  # noqa: F81
     # « Retirer » the anonymous request: off the queue (its phone is told); the focus goes to the
     # queue's heading.
     remove = queue_items.filter(has_text="n° 2").locator(".floor-remove")
-    _press(console, remove)
+    press(console, remove)
     expect(queue_items).to_have_count(3)
     expect(console.locator("#floor-queue")).not_to_contain_text("n° 2")
     expect(console.locator("#floor-queue-title")).to_be_focused()
@@ -268,7 +233,7 @@ def test_the_floor_from_the_console(namur_server, browser, phones):  # noqa: F81
     # « Donner la parole » to M. Dubois (second in the queue): he speaks, the focus goes to
     # « Terminer l'intervention »; the time runs against no limit yet.
     give = console.locator(f'li.floor-req[data-request-id="{dubois_id}"] .floor-give')
-    _press(console, give)
+    press(console, give)
     expect(speaking).to_have_attribute("data-state", "speaking")
     expect(speaking).to_contain_text("M. Dubois")
     expect(speaking).to_contain_text("Acteur associatif")
@@ -284,7 +249,7 @@ def test_the_floor_from_the_console(namur_server, browser, phones):  # noqa: F81
     _shift_turn(server, 45)
     limit = console.locator("#floor-limit")
     console.locator("#floor-limit-scope").select_option("item")
-    _tab_to(console, limit)
+    tab_to(console, limit)
     console.keyboard.type("0.5")
     console.keyboard.press("Enter")  # submits the limit's form
     expect(console.locator("#floor-limit-now")).to_have_text(
@@ -308,7 +273,7 @@ def test_the_floor_from_the_console(namur_server, browser, phones):  # noqa: F81
 
     # « Terminer l'intervention » from the keyboard: nobody speaks; the focus goes to « Donner
     # la parole au suivant »; then Marie, the first of the queue, gets the floor from it.
-    _press(console, console.locator("#floor-end"))
+    press(console, console.locator("#floor-end"))
     expect(speaking).to_have_attribute("data-state", "none")
     expect(console.locator("#floor-give-next")).to_be_focused()
     expect(console.locator("#floor-next-who")).to_contain_text("Marie")
@@ -327,20 +292,20 @@ def test_the_floor_from_the_console(namur_server, browser, phones):  # noqa: F81
     ctx.close()
 
 
-def test_the_room_questions_from_the_console(namur_server, browser, phones):  # noqa: F811
+def test_the_room_questions_from_the_console(namur_server, browser, phones):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=WAIT)
     server = namur_server
     errors: list[str] = []
     ctx, console = _console(browser, server, errors)
-    _to_first_testimony(console)
+    to_first_testimony(console)
     expect(console.locator("#qa-empty")).to_be_visible()
     a, b, c, d = (phones(g) for g in ("public", "private", "associative", "citizen"))
 
     # Pre-moderation on, from the keyboard (Space on the checkbox).
     premod = console.locator("#qa-premod")
-    _press(console, premod, "Space")
+    press(console, premod, "Space")
     expect(premod).to_be_checked()
     b.wait("qa_settings", lambda s: s["premoderated"] is True)
 
@@ -359,11 +324,11 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):  # 
 
     # Approved from the keyboard: visible to the room; the focus goes to the button that took
     # « Approuver »'s place (« Marquer comme répondue »).
-    _press(console, pending.locator(".qa-approve"))
+    press(console, pending.locator(".qa-approve"))
     expect(pending).to_have_attribute("data-status", "visible")
     expect(pending.locator(".qa-answered")).to_be_focused()
     b.wait("qa", lambda batch: any(q["id"] == pending_id for q in batch["changed"]))
-    _press(console, premod, "Space")
+    press(console, premod, "Space")
     expect(premod).not_to_be_checked()
     b.wait("qa_settings", lambda s: s["premoderated"] is False)
 
@@ -387,7 +352,7 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):  # 
     # kept one; the focus stays on the merged question (« Défaire la fusion »).
     into = duplicate.locator("select.qa-merge-into")
     expect(into.locator(f'option[value="{kept_id}"]')).to_have_attribute("label", Q_KEPT)
-    _tab_to(console, into)
+    tab_to(console, into)
     into.select_option(str(kept_id))
     console.keyboard.press("Tab")
     expect(duplicate.locator(".qa-merge-go")).to_be_focused()
@@ -408,7 +373,7 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):  # 
     # On the projector: aria-pressed, « À l'écran »; the focus stays on the pressed button.
     show = kept.locator(".qa-show")
     expect(show).to_have_attribute("aria-pressed", "false")
-    _press(console, show)
+    press(console, show)
     expect(show).to_have_attribute("aria-pressed", "true")
     expect(show).to_be_focused()
     expect(kept).to_contain_text("À l'écran")
@@ -422,7 +387,7 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):  # 
     expect(other_show).to_have_attribute("aria-pressed", "false")
 
     # A push while the keyboard is in the list (a phone supports) keeps the focus.
-    _tab_to(console, show)
+    tab_to(console, show)
     b.call("qa_support", {"qa_id": other_id, "up": True})
     expect(console.locator(f'li.qa-mod[data-qa-id="{other_id}"]')).to_contain_text("1 soutien(s)")
     expect(show).to_be_focused()
@@ -433,13 +398,13 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):  # 
     expect(console.locator("#floor-queue li.floor-req")).to_have_count(2)
     console.locator("#floor-give-next").click()
     expect(console.locator("#floor-speaking")).to_contain_text("Anne")
-    _tab_to(console, show)
+    tab_to(console, show)
     _clean(console, "console with both panels filled")
     _shot(console, "console-questions-laptop.png", at="#qa-panel")
 
     # Answered, from the keyboard; then reopened; then hidden (off the projector).
     answered = kept.locator(".qa-answered")
-    _press(console, answered)
+    press(console, answered)
     expect(kept).to_have_attribute("data-status", "answered")
     expect(kept).to_contain_text("Répondue")
     reopen = kept.locator(".qa-reopen")
@@ -453,7 +418,7 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):  # 
     )
     console.keyboard.press("Enter")
     expect(kept).to_have_attribute("data-status", "visible")
-    _press(console, kept.locator(".qa-hide"))
+    press(console, kept.locator(".qa-hide"))
     expect(kept).to_have_attribute("data-status", "hidden")
     expect(kept).to_contain_text("Masquée")
     expect(kept.locator(".qa-show")).to_have_count(0)
@@ -480,7 +445,7 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):  # 
     ctx.close()
 
 
-def test_the_merged_supports_add_up_on_the_console(namur_server, browser, phones):  # noqa: F811
+def test_the_merged_supports_add_up_on_the_console(namur_server, browser, phones):
     """Merged, 2 + 1 disjoint supports make 3 on the kept question: in the merge's ack, and
     as well after the push and in a new snapshot."""
     from playwright.sync_api import expect
@@ -488,7 +453,7 @@ def test_the_merged_supports_add_up_on_the_console(namur_server, browser, phones
     expect.set_options(timeout=WAIT)
     errors: list[str] = []
     ctx, console = _console(browser, namur_server, errors)
-    _to_first_testimony(console)
+    to_first_testimony(console)
     a, b, c, d = (phones(g) for g in ("public", "private", "associative", "citizen"))
     kept_id = b.ask(Q_KEPT, 21)
     duplicate_id = c.ask(Q_DUPLICATE, 22)
@@ -516,7 +481,7 @@ def test_the_merged_supports_add_up_on_the_console(namur_server, browser, phones
     ctx.close()
 
 
-def test_the_debate_on_a_phone_console(namur_server, browser, phones):  # noqa: F811
+def test_the_debate_on_a_phone_console(namur_server, browser, phones):
     """At 360 px the debate's panels are folded (their summaries say who speaks and what
     waits) and the console keeps its height budget; unfolded, they are usable and clean."""
     from playwright.sync_api import expect
@@ -525,7 +490,7 @@ def test_the_debate_on_a_phone_console(namur_server, browser, phones):  # noqa: 
     server = namur_server
     errors: list[str] = []
     ctx, console = _console(browser, server, errors, {**PHONE})
-    _to_first_testimony(console)
+    to_first_testimony(console)
     public, private = _group_keys(console)[:2]
     marie, other = phones(public), phones(private)
     marie.call("floor_request", {"name": "Marie"})

@@ -13,8 +13,7 @@ from __future__ import annotations
 import pytest
 
 from .axe import violations
-from .helpers import PHONE, WAIT, log_in, new_page
-from .test_console import namur_server  # noqa: F401  (the shipped Namur workshop)
+from .helpers import PHONE, WAIT, is_focused, new_page, open_console, to_first_testimony
 
 pytestmark = pytest.mark.e2e
 
@@ -22,11 +21,7 @@ LAPTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "fr-BE"}
 DUTCH_PHONE = {**PHONE, "locale": "nl-BE"}
 
 
-def _focused(page, selector: str) -> bool:
-    return page.locator(selector).evaluate("n => n === document.activeElement")
-
-
-def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, browser):  # noqa: F811
+def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, browser):
     from playwright.sync_api import expect
 
     expect.set_options(timeout=WAIT)
@@ -34,12 +29,8 @@ def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, br
     errors: list[str] = []
     contexts = []
     try:
-        console_ctx = browser.new_context(**LAPTOP)
+        console_ctx, console = open_console(browser, server, errors, LAPTOP)
         contexts.append(console_ctx)
-        console = new_page(console_ctx, errors, "console")
-        log_in(console, server)
-        console.goto(server.url(f"/host/{server.code}"))
-        expect(console.locator("#conn")).to_have_attribute("data-state", "online")
 
         ctx = browser.new_context(**DUTCH_PHONE)
         contexts.append(ctx)
@@ -65,13 +56,13 @@ def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, br
         phone.locator("#floor-name").focus()
         phone.keyboard.type("Jan")
         phone.keyboard.press("Tab")
-        assert _focused(phone, "#floor-ask")
+        assert is_focused(phone.locator("#floor-ask"))
         phone.keyboard.press("Enter")
         expect(floor).to_have_attribute("data-state", "waiting")
         expect(status).to_have_text("Uw plaats in de wachtrij: 1 van 1.")
         expect(withdraw).to_have_text("Mijn verzoek intrekken")
         expect(ask).to_be_hidden()
-        assert _focused(phone, "#floor-withdraw")  # the next thing one may do
+        assert is_focused(phone.locator("#floor-withdraw"))  # the next thing one may do
         queue = console.locator("#floor-queue li.floor-req")
         expect(queue).to_have_count(1)
         expect(queue.first).to_contain_text("Jan")
@@ -93,7 +84,7 @@ def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, br
         expect(floor).to_have_attribute("data-state", "none")
         expect(status).to_have_text("Uw spreekbeurt is voorbij. Dank u!")
         expect(phone.locator("#floor-clock")).to_be_hidden()
-        assert _focused(phone, "#floor-ask")
+        assert is_focused(phone.locator("#floor-ask"))
         expect(console.locator("#floor-speaking")).to_have_attribute("data-state", "none")
 
         # Asked again, then taken off the list by the facilitator: the phone is told.
@@ -108,11 +99,7 @@ def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, br
 
         # --- The questions ---------------------------------------------------------------------
         # The day goes on to the first testimony: the form opens, with its speakers.
-        for _ in range(4):
-            title = console.locator("#now-title").inner_text()
-            console.locator("#agenda-next").click()
-            expect(console.locator("#now-title")).not_to_have_text(title)
-        expect(console.locator("#now-kind")).to_have_text("Témoignage")
+        to_first_testimony(console)
         form = phone.locator("#qa-form")
         expect(form).to_be_visible()
         expect(phone.locator("#qa-closed")).to_be_hidden()
@@ -153,7 +140,7 @@ def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, br
 
         # Withdrawn, with a confirmation first (the keyboard lands on « yes »).
         mine.locator(".qa-withdraw").click()
-        assert _focused(phone, ".qa-withdraw-yes")
+        assert is_focused(phone.locator(".qa-withdraw-yes"))
         phone.keyboard.press("Enter")
         expect(phone.locator("#qa-list li")).to_have_count(0)
         expect(qa_status).to_have_text("Uw vraag is ingetrokken.")
