@@ -366,9 +366,11 @@ def on_resync(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
 def on_erase_mine(state: SocketState, payload: dict[str, Any]) -> dict[str, Any]:
     """A phone erases everything its participant contributed to the session (docs/privacy.md).
 
-    Ack: ``{"erased": {"answers", "comments", "upvotes", "endorsements"}}`` (counts). Refused
-    ``session_ended`` once the session is over. The figures, comments and tallies are pushed
-    again; every tab of the participant gets ``erased`` (they resync)."""
+    Ack: ``{"erased": {"answers", "comments", "upvotes", "endorsements", "floor",
+    "questions"}}`` (counts; ``floor``: requests for the floor, ``questions``: room questions).
+    Refused ``session_ended`` once the session is over. The figures, comments, tallies, the
+    floor and the questions are pushed again; every tab of the participant gets ``erased``
+    (they resync)."""
     erased = privacy.erase_mine(state.session_id, state.participant_id or 0)
     return {"erased": erased}
 

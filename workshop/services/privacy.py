@@ -9,7 +9,8 @@ kept: ``retention_days`` of the session, else of the programme, else ``RETENTION
 from the session's date.
 
 After that, ``workshop purge`` deletes the session's participants (pseudonyms, groups chosen,
-tokens), their answers, comments, upvotes and endorsements and its live connections, and keeps
+tokens), their answers, comments, upvotes and endorsements, the debate's requests for the floor,
+room questions and supports, and its live connections, and keeps
 only the summary's aggregated figures and the conclusions (:func:`purge`; the summary itself is
 built by the caller, the summary package, which the services do not import).
 """
@@ -152,10 +153,12 @@ def _own_answers(session_id: int, participant_id: int):
 def erase_mine(session_id: int, participant_id: int) -> dict:
     """Delete everything the participant contributed to the session — answers (their comments
     with them, and the upvotes those received), the upvotes and endorsements they gave, their
-    pseudonym and group — in one transaction; then the figures, comments and tallies are pushed
-    again, and every tab of the participant is told (``erased``) so it resyncs. Refused
-    (``session_ended``) once the session is over: the report may be out; the notice gives the
-    contact to write to. The counts erased."""
+    pseudonym and group, their requests for the floor (their turns with them), their room
+    questions and supports (services/debate/erasure.py) — in one transaction; then the figures,
+    comments, tallies, the floor and the questions touched are pushed again, and every tab of
+    the participant is told (``erased``) so it resyncs. Refused (``session_ended``) once the
+    session is over: the report may be out; the notice gives the contact to write to. The
+    counts erased."""
     with transaction():
         session = db.session.get(Session, session_id)
         participant = db.session.get(Participant, participant_id)

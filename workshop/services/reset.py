@@ -1,10 +1,11 @@
 """A session's live data: resetting it after a rehearsal (or a false start), and the activity
 log lines of what uses it — rehearsals started, exports.
 
-What a reset deletes and what it keeps (docs/exports.md, « Rehearsals and resets »):
+What a reset deletes and what it keeps (docs/exports.md, « Resetting a session's live data »):
 
 * deleted: the participants (rehearsal ones and others), their answers and comments, upvotes,
-  endorsements, and the live connections; the links of conclusions to comments (the comments
+  endorsements, the debate's requests for the floor, room questions and supports, and the live
+  connections; the links of conclusions to comments (the comments
   are gone);
 * reset: every question set back to ready, not revealed, no focus, no opening/closing time;
   the agenda's current position and every item's started/ended times; the session's status

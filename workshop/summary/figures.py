@@ -84,8 +84,9 @@ def debate_summary(session: Session, *, include_rehearsal: bool = False) -> dict
     """The debate (services/debate/report.py: the floor's turns and speaking time by speaker
     and by group, who did not get the floor, every room question with its status), without the
     texts hidden by moderation: a hidden question keeps its row (status, support, item) and
-    loses its text, like a hidden comment; so does the text of a question merged into one that
-    was hidden afterwards. Rehearsal participants are left out unless ``include_rehearsal``."""
+    loses its text, like a hidden comment, and a question merged into it loses the quote of its
+    text (``merged_into_text``; hiding a question un-merges the ones merged into it, so this
+    only guards older data). Rehearsal participants are left out unless ``include_rehearsal``."""
     report = debate_report(session, include_rehearsal=include_rehearsal)
     items = report["questions"]["items"]
     hidden = {q["id"] for q in items if q["status"] == "hidden"}
