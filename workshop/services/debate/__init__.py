@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .common import settings_of
 from .erasure import delete_session_data, erase_participant, publish_erasure
 from .floor import (
     add_to_floor,
@@ -45,9 +46,10 @@ from .report import debate_report
 def snapshot_part(role: str, session_id: int, participant_id: int | None = None) -> dict[str, Any]:
     """What a snapshot of ``role`` carries of the debate: ``floor`` and ``qa``; a phone's also
     ``floor_mine`` and ``qa_mine``."""
+    settings = settings_of(session_id)
     data: dict[str, Any] = {
-        "floor": floor_view(session_id),
-        "qa": qa_snapshot(session_id, role, participant_id),
+        "floor": floor_view(session_id, settings=settings),
+        "qa": qa_snapshot(session_id, role, participant_id, settings),
     }
     if role == "participant":
         data["floor_mine"] = floor_mine(session_id, participant_id) if participant_id else None

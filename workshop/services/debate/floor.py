@@ -25,7 +25,16 @@ from ..broadcast import emit, session_room
 from ..errors import ServiceError
 from ..unit import after_commit, transaction
 from ..validation import check_text
-from .common import Actor, check_rate, iso, live_session, participant_of, session_of
+from .common import (
+    Actor,
+    Settings,
+    check_rate,
+    iso,
+    live_session,
+    participant_of,
+    session_of,
+    settings_of,
+)
 
 #: Requests for the floor one participant may make in a minute.
 REQUESTS_PER_MINUTE = 6
@@ -99,13 +108,25 @@ def elapsed(request: FloorRequest, now: datetime) -> float:
     return max(0.0, (now - request.started_at).total_seconds())
 
 
-def floor_view(session_id: int, now: datetime | None = None) -> dict[str, Any]:
-    """``<floor>`` as of ``now`` (docs/protocol.md)."""
+def floor_view(
+    session_id: int, now: datetime | None = None, settings: Settings | None = None
+) -> dict[str, Any]:
+    """``<floor>`` as of ``now`` (docs/protocol.md). Four light queries (every phone's snapshot
+    makes one): the settings (unless given), the groups, the requests waiting or under way, the
+    ended turns' totals."""
     now = now or _now()
-    session = session_of(session_id)
+    settings = settings or settings_of(session_id)
     group_rows = _groups(session_id)
     groups = dict(group_rows)
-    speaking = _speaking(session_id)
+    active = list(
+        db.session.scalars(
+            select(FloorRequest)
+            .where(FloorRequest.session_id == session_id, FloorRequest.state.in_(ACTIVE))
+            .order_by(FloorRequest.rank, FloorRequest.number)
+        )
+    )
+    speaking = next((r for r in active if r.state is FloorState.SPEAKING), None)
+    waiting = [r for r in active if r.state is FloorState.WAITING]
     totals: dict[int | None, list[float]] = {gid: [0, 0.0] for gid, _key in group_rows}
     done = db.session.execute(
         select(
@@ -127,14 +148,13 @@ def floor_view(session_id: int, now: datetime | None = None) -> dict[str, Any]:
         entry[0] += 1
         entry[1] += run
         speaking_view = {**request_view(speaking, groups), "elapsed_s": round(run, 1)}
-    item = session.current_item
     order = [gid for gid, _key in group_rows] + ([None] if None in totals else [])
     return {
-        "limit_s": limit_of(session),
-        "default_limit_s": session.floor_limit_s or None,
-        "item_limit_s": item.floor_limit_s if item is not None else None,
+        "limit_s": settings.limit_s,
+        "default_limit_s": settings.floor_limit_s or None,
+        "item_limit_s": settings.item_limit_s if settings.has_item else None,
         "speaking": speaking_view,
-        "queue": [request_view(r, groups) for r in _waiting(session_id)],
+        "queue": [request_view(r, groups) for r in waiting],
         "totals": [
             {
                 "group": groups.get(gid) if gid is not None else None,

@@ -26,7 +26,16 @@ from ..broadcast import console_room, emit, participant_room, phones_room, scree
 from ..errors import ServiceError
 from ..unit import after_commit, transaction
 from ..validation import check_text, is_client_id
-from .common import Actor, check_rate, iso, live_session, participant_of, session_of
+from .common import (
+    Actor,
+    Settings,
+    check_rate,
+    iso,
+    live_session,
+    participant_of,
+    session_of,
+    settings_of,
+)
 
 #: Longest question (a question, not a speech).
 MAX_QUESTION_LENGTH = 300
@@ -155,11 +164,16 @@ def session_questions(session_id: int) -> list[RoomQuestion]:
     )
 
 
-def qa_snapshot(session_id: int, role: str, participant_id: int | None = None) -> dict[str, Any]:
+def qa_snapshot(
+    session_id: int,
+    role: str,
+    participant_id: int | None = None,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
     """``qa`` of a snapshot: the console every question; phones and the screen the public ones
     (the most supported :data:`SNAPSHOT_MAX` and the one on the projector), a phone its own
     ones besides."""
-    session = session_of(session_id)
+    premoderated = (settings or settings_of(session_id)).qa_premoderated
     questions = session_questions(session_id)
     if role == "console":
         shown = questions
@@ -176,8 +190,8 @@ def qa_snapshot(session_id: int, role: str, participant_id: int | None = None) -
         ]
         listed = public + views(own)
         listed.sort(key=lambda v: v["id"])
-        return {"premoderated": session.qa_premoderated, "questions": listed}
-    return {"premoderated": session.qa_premoderated, "questions": views(shown)}
+        return {"premoderated": premoderated, "questions": listed}
+    return {"premoderated": premoderated, "questions": views(shown)}
 
 
 def qa_mine(participant_id: int) -> dict[str, list[int]]:
