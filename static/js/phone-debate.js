@@ -109,6 +109,10 @@
         withdraw.textContent = state === "speaking" ? t("floor_finished") : t("floor_withdraw");
         if (!nameInput.value) nameInput.placeholder = ($("pseudonym").value || "").trim();
         if (state === "speaking") {
+          // A phone in a pocket or on the table: a buzz when the floor comes (where it can).
+          if (mine.seen !== "speaking" && navigator.vibrate) {
+            try { navigator.vibrate([200, 100, 200]); } catch (e) { /* not allowed: the words say it */ }
+          }
           mine.seen = "speaking";
           say(t("floor_you_speak"));
         } else if (state === "waiting") {
