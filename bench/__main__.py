@@ -114,8 +114,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     run.add_argument("--quiet", action="store_true", help="no progress lines")
     rows = sub.add_parser("rows", help="print docs/performance.md table rows from JSON reports")
     rows.add_argument("files", nargs="+", type=Path)
+    snap = sub.add_parser("snapshot", help="the CPU cost of a socket's snapshot, part by part")
+    snap.add_argument("--calls", type=int, default=300, help="calls per round (default: 300)")
+    snap.add_argument("--repeat", type=int, default=5, help="rounds, median kept (default: 5)")
+    snap.add_argument(
+        "--debate", action="store_true", help="with a queue for the floor and questions"
+    )
+    snap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    if args.command == "rows":
+    if args.command in ("rows", "snapshot"):
         return args
     if args.phones < 1:
         parser.error("--phones must be at least 1")
@@ -298,6 +305,14 @@ def main(argv: list[str] | None = None) -> int:
         print(MD_HEADER)
         for path in args.files:
             print("\n".join(md_rows(json.loads(path.read_text()))))
+        return 0
+    if args.command == "snapshot":
+        from .snapshot import measure, report
+
+        result = measure(args.calls, args.repeat, args.debate)
+        print(report(result))
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2) + "\n")
         return 0
     raise_fd_limit()  # inherited by the servers and the client processes
     opts = Options(
