@@ -893,14 +893,8 @@
     if (!found) state.qa.push(q);
   }
   function qaById(id) { return state.qa.filter(function (q) { return q.id === id; })[0] || null; }
-  /* A question's opening words (whole words), for the merge lists and « Fusionnée dans ». */
-  function short(text, max) {
-    text = String(text || "").replace(/\s+/g, " ").trim();
-    if (text.length <= max) return text;
-    var cut = text.slice(0, max), space = cut.lastIndexOf(" ");
-    if (space > max / 2) cut = cut.slice(0, space);
-    return cut.replace(/[\s,;:.!?]+$/, "") + "…";
-  }
+  /* A question's opening words, for the merge lists and « Fusionnée dans ». */
+  var short = L.short;
 
   var qaKey = /^qa-[a-z-]+-(\d+)$/;
   function renderQa() {

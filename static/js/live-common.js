@@ -275,6 +275,25 @@
     };
   }
 
+  /* A text's opening words (whole words) up to ``max`` characters, with « … » when cut: the
+     room's questions quoted in lists and statuses. */
+  function short(text, max) {
+    text = String(text || "").replace(/\s+/g, " ").trim();
+    if (text.length <= max) return text;
+    var cut = text.slice(0, max), space = cut.lastIndexOf(" ");
+    if (space > max / 2) cut = cut.slice(0, space);
+    return cut.replace(/[\s,;:.!?]+$/, "") + "…";
+  }
+
+  /* A random id for what a phone sends once and may resend (an answer, a question). */
+  function clientId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+    else for (var i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
   /* A `comments` batch (docs/protocol.md): changed(c) for each changed comment, removed(r) for
      each {id, question_id} no longer shown (ids one does not hold are ignored by the caller). */
   function applyComments(batch, changed, removed) {
@@ -287,6 +306,6 @@
     setServerTime: setServerTime, now: now, clock: clock, number: number,
     timerText: timerText, isOvertime: isOvertime, showTimer: showTimer, currentItem: currentItem,
     setConn: setConn, connect: connect, request: request, sortComments: sortComments,
-    stableOrder: stableOrder, applyComments: applyComments,
+    stableOrder: stableOrder, applyComments: applyComments, short: short, clientId: clientId,
   };
 })();

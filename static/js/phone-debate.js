@@ -19,19 +19,7 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function clientId() {
-    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-    return String(Date.now()) + "-" + String(Math.random()).slice(2);
-  }
-
-  /* A question's opening words (whole words), for « Fusionnée avec « … » ». */
-  function short(text, max) {
-    text = String(text || "").replace(/\s+/g, " ").trim();
-    if (text.length <= max) return text;
-    var cut = text.slice(0, max), space = cut.lastIndexOf(" ");
-    if (space > max / 2) cut = cut.slice(0, space);
-    return cut.replace(/[\s,;:.!?]+$/, "") + "…";
-  }
+  var clientId = L.clientId, short = L.short;
 
   window.PhoneDebate = function (getSocket) {
     var ended = false;       // the session has ended: nothing can be asked any more

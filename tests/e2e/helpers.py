@@ -16,6 +16,8 @@ PHONE = {
     "locale": "fr-BE",
 }
 WAIT = 30_000  # ms: generous, the suite must hold on a loaded 2-core machine
+#: The debate's screenshots, shipped with the docs.
+DEBATE_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "debate"
 
 
 def watch_errors(page, errors: list[str], name: str) -> None:
@@ -37,6 +39,17 @@ def log_in(page, live_server) -> None:
     page.get_by_label("Mot de passe").fill(live_server.password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(re.compile(r".*/(?!login).*"))
+
+
+def shot(
+    page, name: str, at: str | None = None, *, folder: Path = DEBATE_SHOTS, full_page: bool = False
+) -> None:
+    """A screenshot of the viewport (or the whole page) into ``folder``, scrolled first so that
+    ``at`` is at the top."""
+    if at is not None:
+        page.locator(at).evaluate("n => n.scrollIntoView({block: 'start'})")
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=full_page)
 
 
 def is_focused(locator) -> bool:

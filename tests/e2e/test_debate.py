@@ -14,17 +14,14 @@ Screenshots of the projector (with a speaker, with a question) go to docs/screen
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from .axe import violations
-from .helpers import PHONE, WAIT, new_page, open_console, to_first_testimony
+from .helpers import PHONE, WAIT, new_page, open_console, shot, to_first_testimony
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots" / "debate"
 LAPTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "fr-BE"}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}, "locale": "fr-BE"}
 
@@ -51,17 +48,6 @@ def _phone(browser, server, errors, name: str, group_index: int):
 def _clean(page, where: str) -> None:
     found = violations(page)
     assert found == [], f"{where}: {found}"
-
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name))
-
-
-def _phone_shot(page, anchor: str, name: str) -> None:
-    """The phone's screen with ``anchor`` at its top (as the participant scrolled to it)."""
-    page.locator(anchor).evaluate("n => n.scrollIntoView({block: 'start'})")
-    _shot(page, name)
 
 
 def _qa_on_phone(page, text: str):
@@ -157,11 +143,11 @@ def test_the_debate_on_every_screen(namur_server, browser):
         expect(p3.locator("#floor")).to_have_attribute("data-state", "waiting")
         expect(screen.locator("#floor-next li")).to_have_count(2)
         _clean(screen, "projector with a speaker")
-        _shot(screen, "debate-screen-speaker-1920x1080.png")
+        shot(screen, "debate-screen-speaker-1920x1080.png")
         _clean(p1, "phone with the floor")
         _clean(p3, "phone waiting for the floor")
-        _phone_shot(p1, "#floor", "phone-floor-speaking-360.png")
-        _phone_shot(p3, "#floor", "phone-floor-waiting-360.png")
+        shot(p1, "phone-floor-speaking-360.png", "#floor")
+        shot(p3, "phone-floor-waiting-360.png", "#floor")
         _clean(console, "console with the queue")
 
         # Marie ends; M. Dubois speaks, then the facilitator ends his turn; phone 3 speaks and
@@ -250,10 +236,10 @@ def test_the_debate_on_every_screen(namur_server, browser):
         )
         assert size >= 40, size  # readable from the back of the room
         _clean(screen, "projector with a question")
-        _shot(screen, "debate-screen-question-1920x1080.png")
+        shot(screen, "debate-screen-question-1920x1080.png")
         _clean(p2, "phone with the questions")
-        _phone_shot(p2, "#qa", "phone-questions-360.png")
-        _phone_shot(p3, "#qa-list", "phone-questions-merged-360.png")
+        shot(p2, "phone-questions-360.png", "#qa")
+        shot(p3, "phone-questions-merged-360.png", "#qa-list")
         _clean(console, "console with the questions")
         kept.locator(".qa-answered").click()
         expect(kept).to_have_attribute("data-status", "answered")

@@ -20,19 +20,16 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .axe import violations
-from .helpers import PHONE, WAIT, open_console, press, tab_to, to_first_testimony
+from .helpers import PHONE, WAIT, open_console, press, shot, tab_to, to_first_testimony
 from .test_console import PHONE_MAX_HEIGHT
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots" / "debate"
 LAPTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "fr-BE"}
 EVENT_TIMEOUT = 15.0
 
@@ -135,14 +132,6 @@ def _shift_turn(server, seconds: float) -> None:
 def _clean(page, where: str) -> None:
     found = violations(page)
     assert found == [], f"{where}: {found}"
-
-
-def _shot(page, name: str, at: str | None = None, full_page: bool = False) -> None:
-    """The viewport (or the whole page), scrolled to ``at`` (under the sticky current item)."""
-    if at is not None:
-        page.locator(at).evaluate("n => n.scrollIntoView()")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=full_page)
 
 
 def test_the_floor_from_the_console(namur_server, browser, phones):
@@ -269,7 +258,7 @@ def test_the_floor_from_the_console(namur_server, browser, phones):
     totals = console.locator("#floor-totals")
     expect(totals.locator(f'tr[data-group="{associative}"] td').first).to_have_text("1")
     expect(totals.locator(f'tr[data-group="{public}"] td').first).to_have_text("0")
-    _shot(console, "console-floor-laptop.png", at="#floor-panel")
+    shot(console, "console-floor-laptop.png", at="#floor-panel")
 
     # « Terminer l'intervention » from the keyboard: nobody speaks; the focus goes to « Donner
     # la parole au suivant »; then Marie, the first of the queue, gets the floor from it.
@@ -400,7 +389,7 @@ def test_the_room_questions_from_the_console(namur_server, browser, phones):
     expect(console.locator("#floor-speaking")).to_contain_text("Anne")
     tab_to(console, show)
     _clean(console, "console with both panels filled")
-    _shot(console, "console-questions-laptop.png", at="#qa-panel")
+    shot(console, "console-questions-laptop.png", at="#qa-panel")
 
     # Answered, from the keyboard; then reopened; then hidden (off the projector).
     answered = kept.locator(".qa-answered")
@@ -525,7 +514,7 @@ def test_the_debate_on_a_phone_console(namur_server, browser, phones):
     width = console.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width  # nothing wider than the phone
     _clean(console, "phone console with the debate unfolded")
-    _shot(console, "console-debate-phone.png", at="#floor-panel")
-    _shot(console, "console-debate-phone-questions.png", at="#qa-panel")
+    shot(console, "console-debate-phone.png", at="#floor-panel")
+    shot(console, "console-debate-phone-questions.png", at="#qa-panel")
     assert errors == []
     ctx.close()

@@ -10,26 +10,16 @@ phones and the projector is tests/e2e/test_debate.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from .axe import violations
-from .helpers import PHONE, WAIT, is_focused, new_page, open_console, to_first_testimony
+from .helpers import PHONE, WAIT, is_focused, new_page, open_console, shot, to_first_testimony
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "debate"
 
 LAPTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "fr-BE"}
 DUTCH_PHONE = {**PHONE, "locale": "nl-BE"}
-
-
-def _shot(page, anchor: str, name: str) -> None:
-    """The phone's screen with ``anchor`` at its top (docs/screenshots/debate/)."""
-    page.locator(anchor).evaluate("n => n.scrollIntoView({block: 'start'})")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name))
 
 
 def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, browser):
@@ -74,7 +64,7 @@ def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, br
         expect(withdraw).to_have_text("Mijn verzoek intrekken")
         expect(ask).to_be_hidden()
         assert is_focused(phone.locator("#floor-withdraw"))  # the next thing one may do
-        _shot(phone, "#floor", "phone-nl-floor-waiting-360.png")
+        shot(phone, "phone-nl-floor-waiting-360.png", "#floor")
         queue = console.locator("#floor-queue li.floor-req")
         expect(queue).to_have_count(1)
         expect(queue.first).to_contain_text("Jan")
@@ -149,7 +139,7 @@ def test_the_phone_in_the_debate_in_dutch_and_from_the_keyboard(namur_server, br
         expect(mine).to_have_attribute("data-status", "hidden")
         expect(mine).to_contain_text("verborgen door de moderator")
         assert violations(phone) == []
-        _shot(phone, "#qa", "phone-nl-questions-360.png")
+        shot(phone, "phone-nl-questions-360.png", "#qa")
 
         # Withdrawn, with a confirmation first (the keyboard lands on « yes »).
         mine.locator(".qa-withdraw").click()

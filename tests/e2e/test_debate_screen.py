@@ -20,13 +20,11 @@ from typing import Any
 import pytest
 
 from .axe import violations
-from .helpers import WAIT
+from .helpers import DEBATE_SHOTS, WAIT, shot
 from .test_projector import SIZES, _check_readable, _console, _emit, _screen, _settle
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "docs" / "screenshots" / "debate"
 MORE_SHOTS = Path(tempfile.gettempdir()) / "shots-debate-screen"  # to look at, not shipped
 EVENT_TIMEOUT = 15.0
 SPEAKER = ("Claire Dubois", "Directrice générale", "Ville de Namur")
@@ -116,10 +114,9 @@ def live_server_env() -> dict[str, str]:
     return {"WORKSHOP_PUBLIC_URL": "http://atelier.example.be"}
 
 
-def _shot(page, name: str, folder: Path = SHOTS) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+def _shot(page, name: str, folder: Path = DEBATE_SHOTS) -> None:
     _settle(page)
-    page.screenshot(path=str(folder / name))
+    shot(page, name, folder=folder)
 
 
 def _clean(page, where: str) -> None:
