@@ -119,13 +119,19 @@ def _lazy_gettext(text: str) -> str:
 
 
 def select_locale() -> str | None:
-    """The request's best language; outside a request (a phone's socket event, handled without
-    one: live/events.py), the one its socket was given when it connected (``g.live_locale``)."""
+    """The request's language: ``?lang=`` when it is one of ``LANGUAGES`` (a document exported
+    in another language than the browser's, `workshop export --lang`), else the browser's best
+    match; outside a request (a phone's socket event, handled without one: live/events.py), the
+    one its socket was given when it connected (``g.live_locale``)."""
     from flask import current_app, g, has_request_context
 
     if not has_request_context():
         return g.get("live_locale") or None
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "fr"
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    return request.accept_languages.best_match(languages) or "fr"
 
 
 def register_error_pages(app: Flask) -> None:
@@ -217,11 +223,12 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from . import labels
-    from .helpers import format_date, format_duration, format_time
+    from .helpers import format_date, format_duration, format_iso_date, format_time
 
     labels.register(app)
 
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["iso_date"] = format_iso_date  # a summary's ISO date, long form
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["duration"] = format_duration
 

@@ -42,6 +42,12 @@ def format_date(value: date | None, fmt: str = "long") -> str:
     return babel_format_date(value, fmt) if value else ""
 
 
+def format_iso_date(value: str | None) -> str:
+    """A summary's ISO date (``"2008-12-03"``) in the request's language, long form
+    (« 3 décembre 2008 », « 3 december 2008 »): the documents' dates; the JSON keeps ISO."""
+    return format_date(date.fromisoformat(value)) if value else ""
+
+
 def format_time(value: time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 

@@ -264,7 +264,8 @@ def test_the_rehearsal_switch_counts_the_simulated_phones(client, auth, facilita
     assert Q["rehearsal"] in words(_by_id(tree, "qa-report").text_content())
     # The export links carry the switch on.
     links = tree.xpath('//nav[@class="exports"]//a/@href')
-    assert f"/summary/{debated['session'].code}/export.debate.zip?include_rehearsal=1" in links
+    code = debated["session"].code
+    assert f"/summary/{code}/export.debate.zip?lang=fr&include_rehearsal=1" in links
 
 
 def test_empty_states_in_words(client, auth, facilitator, app):

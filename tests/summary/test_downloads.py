@@ -107,3 +107,79 @@ def test_cli_export_programme(runner, app, tmp_path):
     assert result.exit_code == 0, result.output
     paragraphs = [p.text for p in Document(io.BytesIO(out.read_bytes())).paragraphs]
     assert "Conclusion du second." in paragraphs
+
+
+#: The long date of the session (builders: 3 December 2008) and one label, per language.
+IN_LANGUAGE = {
+    "fr": ("3 décembre 2008", "Choix unique"),
+    "nl": ("3 december 2008", "Eén keuze"),
+    "de": ("3. Dezember 2008", "Einfachauswahl"),
+    "en": ("December 3, 2008", "Single choice"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(IN_LANGUAGE))
+def test_downloads_in_the_language_asked(client, auth, organiser, room, lang):
+    """``?lang=`` on a download: its labels and dates in that language, whatever the
+    browser's; the session's own texts as written."""
+    from flask_babel import refresh
+
+    date, label = IN_LANGUAGE[lang]
+    auth.login("organiser")
+    refresh()  # the test's app context outlives each request's: forget its language
+    headers = {"Accept-Language": "en" if lang != "en" else "fr"}
+    md = client.get(f"/summary/{room.code}/export.md?lang={lang}", headers=headers)
+    text = md.get_data(as_text=True)
+    assert date in text
+    assert label in text
+    assert "Élaboration du partenariat" in text  # the session's own title, not translated
+    refresh()
+    html = client.get(f"/summary/{room.code}/export.html?lang={lang}", headers=headers)
+    assert f'lang="{lang}"' in html.get_data(as_text=True)
+    assert date in html.get_data(as_text=True)
+    refresh()
+    docx = client.get(f"/summary/{room.code}/export.docx?lang={lang}", headers=headers)
+    paragraphs = [p.text for p in Document(io.BytesIO(docx.data)).paragraphs]
+    assert any(date in p for p in paragraphs)
+
+
+def test_an_unknown_language_falls_back_to_the_browsers(client, auth, organiser, room):
+    from flask_babel import refresh
+
+    auth.login("organiser")
+    refresh()
+    md = client.get(f"/summary/{room.code}/export.md?lang=xx", headers={"Accept-Language": "nl"})
+    assert "3 december 2008" in md.get_data(as_text=True)
+
+
+def test_the_summary_page_chooses_the_documents_language(client, auth, organiser, room):
+    """« Langue des documents »: every download link carries the language chosen (the page's
+    own by default), and the rehearsal switch keeps it."""
+    from flask_babel import refresh
+
+    auth.login("organiser")
+    refresh()
+    page = client.get(f"/summary/{room.code}").get_data(as_text=True)
+    assert '<label for="export-lang">Langue des documents</label>' in page
+    assert f"/summary/{room.code}/export.docx?lang=fr" in page
+    assert '<option value="fr" lang="fr" selected>Français</option>' in page
+    refresh()
+    page = client.get(f"/summary/{room.code}?export_lang=de").get_data(as_text=True)
+    assert f"/summary/{room.code}/export.docx?lang=de" in page
+    assert f"/summary/{room.code}/export.csv?identify=1&amp;lang=de" in page
+    assert '<option value="de" lang="de" selected>Deutsch</option>' in page
+    assert "Synthèse du débat" in page  # the page itself stays in its language
+    refresh()
+    page = client.get(f"/summary/{room.code}?export_lang=de&include_rehearsal=1")
+    assert "lang=de&amp;include_rehearsal=1" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "date"), [("nl", "3 december 2008"), ("de", "3. Dezember 2008")])
+def test_cli_export_in_a_language(runner, room, lang, date):
+    result = runner.invoke(args=["export", room.code, "--format", "md", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert date in result.stdout
+    french = runner.invoke(args=["export", room.code, "--format", "md"])
+    assert "3 décembre 2008" in french.stdout  # French by default
+    wrong = runner.invoke(args=["export", room.code, "--lang", "it"])
+    assert wrong.exit_code == 2

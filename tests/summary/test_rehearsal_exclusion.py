@@ -133,7 +133,7 @@ def test_summary_page_option_and_downloads(client, auth, organiser, rehearsed):
     assert "include_rehearsal=1" not in html
     html = client.get(f"/summary/{rehearsed.code}?include_rehearsal=1").get_data(as_text=True)
     assert f"Répétition : {SIMULATED} participants simulés, comptés dans les chiffres" in html
-    assert f"/summary/{rehearsed.code}/export.csv?include_rehearsal=1" in html
+    assert f"/summary/{rehearsed.code}/export.csv?lang=fr&amp;include_rehearsal=1" in html
     assert f"/summary/{rehearsed.code}.json?include_rehearsal=1" in html
 
     plain = client.get(f"/summary/{rehearsed.code}/export.json").get_json()

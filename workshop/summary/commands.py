@@ -9,7 +9,10 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
+
+from ..config import LANGUAGES
 
 
 def _write(content: bytes, output: str | None) -> None:
@@ -43,6 +46,13 @@ def _write(content: bytes, output: str | None) -> None:
     is_flag=True,
     help="Count the rehearsal participants (simulated phones); left out by default.",
 )
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="fr",
+    show_default=True,
+    help="The document's language (its labels and dates; the session's own texts stay as written).",
+)
 @with_appcontext
 def export(
     code: str | None,
@@ -51,6 +61,7 @@ def export(
     programme_slug: str | None,
     identify: bool,
     include_rehearsal: bool,
+    lang: str,
 ) -> None:
     """Export a session (by join CODE) or a whole programme (--programme SLUG)."""
     from ..extensions import db
@@ -63,8 +74,9 @@ def export(
         raise click.UsageError("give either a session CODE or --programme SLUG")
     if fmt in ("docx", "debate.zip") and output in (None, "-") and sys.stdout.isatty():
         raise click.UsageError(f"{fmt} is binary: give -o FILE")
-    # A request context: labels are translated (French by default), as in a download.
-    with current_app.test_request_context():
+    # A request context: labels are translated (``--lang``, French by default), as in a
+    # download with ``?lang=``.
+    with current_app.test_request_context(query_string={"lang": lang}), force_locale(lang):
         if programme_slug:
             if fmt not in exporters.PROGRAMME_FORMATS:
                 raise click.UsageError("--programme exports md or docx")

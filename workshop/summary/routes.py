@@ -24,6 +24,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -63,6 +64,17 @@ def _include_rehearsal() -> bool:
     return request.args.get("include_rehearsal") == "1"
 
 
+#: The documents' languages, each named in itself (the summary page's « Langue des documents »).
+EXPORT_LANGUAGES = {"fr": "Français", "nl": "Nederlands", "de": "Deutsch", "en": "English"}
+
+
+def _export_lang() -> str:
+    """The language the page's downloads are in (``?export_lang=``, else the page's own): each
+    download carries it as ``?lang=``."""
+    asked = request.args.get("export_lang")
+    return asked if asked in EXPORT_LANGUAGES else str(get_locale() or "fr")
+
+
 def _rehearsal_args() -> dict[str, int]:
     """What the page's links carry on, so the feed and exports count what the page counts."""
     return {"include_rehearsal": 1} if _include_rehearsal() else {}
@@ -84,6 +96,8 @@ def summary(code: str):
         fingerprint=figures.fingerprint(data),
         editable=session.purged_at is None,  # purged: the archive is what remains
         rehearsal_args=_rehearsal_args(),
+        export_lang=_export_lang(),
+        export_languages=EXPORT_LANGUAGES,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ...helpers import format_iso_date
 from . import debate as debate_text
 from .text import (
     Table,
@@ -52,7 +53,9 @@ def session_report(summary: dict[str, Any]) -> str:
 
 def _header(session: dict[str, Any]) -> list[str]:
     lines = ["# " + escape(session["title"]), ""]
-    meta = [v for v in (session["date"], session["place"], session["organiser"]) if v]
+    meta = [
+        v for v in (format_iso_date(session["date"]), session["place"], session["organiser"]) if v
+    ]
     if meta:
         lines += [escape(" · ".join(meta)), ""]
     for key, label in (
@@ -178,7 +181,7 @@ def programme_report(header: dict[str, Any], summaries: list[dict[str, Any]]) ->
     for summary in summaries:
         session = summary["session"]
         lines += ["## " + escape(session["title"]), ""]
-        meta = [v for v in (session["date"], session["place"]) if v]
+        meta = [v for v in (format_iso_date(session["date"]), session["place"]) if v]
         if meta:
             lines += [escape(" · ".join(meta)), ""]
         found = False

@@ -11,6 +11,7 @@ from docx.document import Document as DocumentType
 from docx.shared import RGBColor
 from flask_babel import gettext as _
 
+from ...helpers import format_iso_date
 from . import debate as debate_text
 from .text import (
     Table,
@@ -80,7 +81,9 @@ def session_report(summary: dict[str, Any]) -> bytes:
 
 def _title_block(document: DocumentType, session: dict[str, Any]) -> None:
     document.add_heading(session["title"], level=0)
-    meta = [v for v in (session["date"], session["place"], session["organiser"]) if v]
+    meta = [
+        v for v in (format_iso_date(session["date"]), session["place"], session["organiser"]) if v
+    ]
     if meta:
         document.add_paragraph(" · ".join(meta))
     for key, label in (
@@ -207,7 +210,7 @@ def programme_report(header: dict[str, Any], summaries: list[dict[str, Any]]) ->
     for summary in summaries:
         session = summary["session"]
         document.add_heading(session["title"], level=1)
-        meta = [v for v in (session["date"], session["place"]) if v]
+        meta = [v for v in (format_iso_date(session["date"]), session["place"]) if v]
         if meta:
             document.add_paragraph(" · ".join(meta))
         found = False
